@@ -1,0 +1,19 @@
+"""Test settings: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL says so."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+JOBS_BACKEND = "eager"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
+LANGUAGE_CODE = "zh-hans"
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "10000/min", "login": "10000/min"}}  # noqa: F405
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

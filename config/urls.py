@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from open12348.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("open12348.api.urls")),
+    path("accounts/", include("open12348.accounts.urls")),
+    path("directory/", include("open12348.network.urls")),
+    path("console/audit/", include("open12348.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("open12348.web.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+"""Roles and what each may do. One table, so who-can-do-what reads in one screen."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    WINDOW_STAFF = "window_staff", _("Window staff")
+    REVIEWER = "reviewer", _("Legal aid reviewer")
+    DIRECTOR = "director", _("Centre director")
+    LAWYER = "lawyer", _("Lawyer")
+    HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+    DUTY_LAWYER = "duty_lawyer", _("Duty lawyer")
+    EVALUATOR = "evaluator", _("Quality evaluator")
+    MEDIATOR = "mediator", _("Mediator")
+    BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
+    LEADER = "leader", _("Leader")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+# 三员分立: no account may hold two of these.
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class Capability(models.TextChoices):
+    CONSOLE = "console", _("Use the staff console")
+    NETWORK_VIEW = "network.view", _("View the service network")
+    NETWORK_MANAGE = "network.manage", _("Manage the service network and directory")
+    NETWORK_PRIVATE = "network.private", _("See practitioners' private details")
+    ACCOUNTS_MANAGE = "accounts.manage", _("Create and disable accounts")
+    ROLES_ASSIGN = "roles.assign", _("Grant roles and unlock accounts")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+    AUDIT_EXPORT = "audit.export", _("Export the audit log")
+    DASHBOARD_VIEW = "dashboard.view", _("View dashboards")
+
+
+_STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.WINDOW_STAFF: frozenset(_STAFF),
+    Role.REVIEWER: frozenset(_STAFF),
+    Role.DIRECTOR: frozenset(_STAFF | {Capability.DASHBOARD_VIEW}),
+    Role.LAWYER: frozenset(_STAFF),
+    Role.HOTLINE_OPERATOR: frozenset(_STAFF),
+    Role.DUTY_LAWYER: frozenset(_STAFF),
+    Role.EVALUATOR: frozenset(_STAFF),
+    Role.MEDIATOR: frozenset(_STAFF),
+    Role.BUREAU_ADMIN: frozenset(
+        _STAFF | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
+    ),
+    Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),
+    Role.SECURITY_ADMIN: frozenset({Capability.CONSOLE, Capability.ROLES_ASSIGN}),
+    Role.AUDIT_ADMIN: frozenset({Capability.CONSOLE, Capability.AUDIT_VIEW, Capability.AUDIT_EXPORT}),
+}
