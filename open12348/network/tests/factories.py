@@ -97,6 +97,7 @@ class ServicePointFactory(factory.django.DjangoModelFactory):
 class InstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Institution
+        skip_postgeneration_save = True
 
     kind = InstitutionKind.LAW_FIRM
     name = factory.Sequence(lambda n: f"河南鹰城第{n}律师事务所")
@@ -114,6 +115,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
 class PractitionerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Practitioner
+        skip_postgeneration_save = True
 
     kind = PractitionerKind.LAWYER
     name = factory.Sequence(lambda n: ["王德洲", "李秀英", "张伟", "刘洋", "陈静"][n % 5] + ("" if n < 5 else str(n)))
