@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/pyth
 
 # Translations are compiled with Babel (pure Python), so no system gettext is needed.
 messages: $(VENV)/.base-installed
-	$(BIN)/pybabel compile --use-fuzzy -d open12348/locale -D django --statistics 2>&1 | tail -n 1
+	$(BIN)/pybabel compile -d open12348/locale -D django --statistics 2>&1 | tail -n 1
 
 run: $(VENV)/.base-installed messages
 	$(BIN)/python manage.py migrate --noinput
