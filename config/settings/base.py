@@ -43,16 +43,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "open12348.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "open12348.accounts.middleware.StaffSessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "open12348.accounts.middleware.StaffSessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "open12348.core.middleware.RequestContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,6 +154,8 @@ IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 102
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 
 REST_FRAMEWORK = {
+    # Throttles identify clients by REMOTE_ADDR, never by a forgeable X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

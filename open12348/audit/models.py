@@ -16,7 +16,8 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AuditImmutableError("audit rows cannot be deleted")
 
-    _raw_delete = delete  # type: ignore[assignment]
+    def _raw_delete(self, using):
+        raise AuditImmutableError("audit rows cannot be deleted")
 
 
 class AuditEvent(models.Model):

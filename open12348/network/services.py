@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from open12348.accounts.permissions import user_can
+from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record, changes_from, snapshot
 from open12348.core.crypto import blind_index
 from open12348.core.errors import ApplicationError
@@ -26,6 +29,7 @@ PRACTITIONER_FIELDS = [
     "languages", "duty_hours", "profile", "is_public", "id_number", "mobile", "specialties",
 ]
 PRACTITIONER_PROTECTED = ("id_number", "mobile")
+PRIVATE_VIEW_ACTION = "network.practitioner.view_private"
 
 
 # --- regions -------------------------------------------------------------------------------
@@ -201,7 +205,7 @@ def practitioner_create(*, actor, data: dict[str, Any]) -> Practitioner:
 def practitioner_update(*, actor, practitioner: Practitioner, data: dict[str, Any]) -> Practitioner:
     practitioner = Practitioner.objects.select_for_update().get(pk=practitioner.pk)
     merged = {"kind": practitioner.kind, "region": practitioner.region, **data}
-    if "licence_no" not in data and merged["kind"] != practitioner.kind:
+    if "licence_no" not in data:
         merged["licence_no"] = practitioner.licence_no
     data = _clean_practitioner(merged, exclude_pk=practitioner.pk)
     practitioner, updated, diff = model_update(instance=practitioner, fields=PRACTITIONER_FIELDS, data=data)
@@ -211,6 +215,21 @@ def practitioner_update(*, actor, practitioner: Practitioner, data: dict[str, An
         audit_record(actor=actor, action="network.practitioner.update", obj=practitioner,
                      changes=changes_from(diff, protected=PRACTITIONER_PROTECTED))
     return practitioner
+
+
+def practitioner_private_view(*, actor, practitioner: Practitioner) -> dict[str, str]:
+    """The full ID number and mobile, for a user allowed to see them; every view is audited.
+
+    A refusal is audited too and raises PermissionDenied. The audit row names the record and the
+    fields, never the values.
+    """
+    if not user_can(actor, Capability.NETWORK_PRIVATE):
+        audit_record(actor=actor, action="auth.permission_denied", obj=practitioner, result="denied",
+                     extra={"capability": Capability.NETWORK_PRIVATE.value, "attempted": PRIVATE_VIEW_ACTION})
+        raise PermissionDenied
+    audit_record(actor=actor, action=PRIVATE_VIEW_ACTION, obj=practitioner,
+                 extra={"fields": list(PRACTITIONER_PROTECTED)})
+    return {"id_number": practitioner.id_number, "mobile": practitioner.mobile}
 
 
 # --- service points ------------------------------------------------------------------------

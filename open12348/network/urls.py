@@ -19,6 +19,10 @@ urlpatterns = [
     path("console/institutions/<int:pk>/", views_console.institution_detail, name="console_institution_detail"),
     path("console/people/", views_console.practitioner_list, name="console_practitioners"),
     path("console/people/<int:pk>/", views_console.practitioner_detail, name="console_practitioner_detail"),
+    path("console/institutions/new/", views_console.institution_create, name="console_institution_create"),
+    path("console/institutions/<int:pk>/edit/", views_console.institution_edit, name="console_institution_edit"),
+    path("console/people/new/", views_console.practitioner_create, name="console_practitioner_create"),
+    path("console/people/<int:pk>/edit/", views_console.practitioner_edit, name="console_practitioner_edit"),
     # Bulk import and export.
     path("console/imports/", views_imports.import_start, name="console_imports"),
     path("console/imports/<int:job_id>/", views_imports.import_status, name="console_import_status"),
