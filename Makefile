@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/pyth
 
 # Translations are compiled with Babel (pure Python), so no system gettext is needed.
 messages: $(VENV)/.base-installed
-	$(BIN)/pybabel compile -d open12348/locale -D django --statistics 2>&1 | tail -n 1
+	@$(BIN)/pybabel --quiet compile -d open12348/locale -D django
 
 run: $(VENV)/.base-installed messages
 	$(BIN)/python manage.py migrate --noinput
@@ -40,7 +40,7 @@ lint: $(VENV)/.dev-installed
 
 # Extract new strings into the catalogues (needs GNU gettext's xgettext).
 makemessages: $(VENV)/.dev-installed
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --no-fuzzy-matching -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run_all.py

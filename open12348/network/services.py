@@ -127,7 +127,7 @@ def _clean_practitioner(data: dict[str, Any], *, exclude_pk: int | None = None) 
     return data
 
 
-def _practitioner_derived(instance: Practitioner) -> None:
+def practitioner_derive_keys(instance: Practitioner) -> None:
     instance.name_pinyin, instance.name_initials = pinyin_keys(instance.name)
     instance.id_number_hash = blind_index(instance.id_number, purpose="id_number")
     instance.mobile_hash = blind_index(instance.mobile, purpose="phone")
@@ -193,7 +193,7 @@ def practitioner_create(*, actor, data: dict[str, Any]) -> Practitioner:
     data = _clean_practitioner(data)
     specialties = data.pop("specialties", [])
     practitioner = Practitioner(**{k: v for k, v in data.items() if k in PRACTITIONER_FIELDS})
-    _practitioner_derived(practitioner)
+    practitioner_derive_keys(practitioner)
     practitioner.save()
     practitioner.specialties.set(specialties)
     audit_record(actor=actor, action="network.practitioner.create", obj=practitioner,
@@ -210,7 +210,7 @@ def practitioner_update(*, actor, practitioner: Practitioner, data: dict[str, An
     data = _clean_practitioner(merged, exclude_pk=practitioner.pk)
     practitioner, updated, diff = model_update(instance=practitioner, fields=PRACTITIONER_FIELDS, data=data)
     if updated:
-        _practitioner_derived(practitioner)
+        practitioner_derive_keys(practitioner)
         practitioner.save(update_fields=["name_pinyin", "name_initials", "id_number_hash", "mobile_hash"])
         audit_record(actor=actor, action="network.practitioner.update", obj=practitioner,
                      changes=changes_from(diff, protected=PRACTITIONER_PROTECTED))
