@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "open12348.audit",
     "open12348.accounts",
     "open12348.network",
+    "open12348.legalaid",
     "open12348.api",
     "open12348.web",
 ]
