@@ -6,6 +6,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import check_for_language
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,17 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose another language with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header; a public service
+    of a Chinese city speaks Chinese to everyone by default, whatever the device's setting.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -31,3 +31,11 @@ def test_every_string_in_the_chinese_catalogue_is_translated():
     fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []
+
+
+@pytest.mark.django_db
+def test_a_browser_set_to_english_still_gets_chinese_until_the_user_chooses(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "找机构" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Find an institution" in client.get("/").content.decode()
