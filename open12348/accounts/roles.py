@@ -34,21 +34,34 @@ class Capability(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Read the audit log")
     AUDIT_EXPORT = "audit.export", _("Export the audit log")
     DASHBOARD_VIEW = "dashboard.view", _("View dashboards")
+    AID_INTAKE = "legalaid.intake", _("Register legal aid applications")
+    AID_VIEW = "legalaid.view", _("View legal aid applications")
+    AID_REVIEW = "legalaid.review", _("Review applications and request materials")
+    AID_DECIDE = "legalaid.decide", _("Grant or refuse legal aid")
+    AID_PRIVATE = "legalaid.private", _("See applicants' full ID numbers, phones and incomes")
+    AID_OBJECTION = "legalaid.objection", _("Decide objections to legal aid decisions")
+    AID_RULES = "legalaid.rules", _("Edit eligibility rules and income standards")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
 
+_INTAKE = {Capability.AID_INTAKE, Capability.AID_VIEW}
+_REVIEW = _INTAKE | {Capability.AID_REVIEW, Capability.AID_DECIDE, Capability.AID_PRIVATE}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.WINDOW_STAFF: frozenset(_STAFF),
-    Role.REVIEWER: frozenset(_STAFF),
-    Role.DIRECTOR: frozenset(_STAFF | {Capability.DASHBOARD_VIEW}),
+    # Reception registers applications but never sees incomes or full ID numbers (QUALITY.md).
+    Role.WINDOW_STAFF: frozenset(_STAFF | _INTAKE),
+    Role.REVIEWER: frozenset(_STAFF | _REVIEW),
+    Role.DIRECTOR: frozenset(_STAFF | _REVIEW | {Capability.DASHBOARD_VIEW}),
     Role.LAWYER: frozenset(_STAFF),
-    Role.HOTLINE_OPERATOR: frozenset(_STAFF),
-    Role.DUTY_LAWYER: frozenset(_STAFF),
+    Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE),
+    Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE),
     Role.EVALUATOR: frozenset(_STAFF),
     Role.MEDIATOR: frozenset(_STAFF),
     Role.BUREAU_ADMIN: frozenset(
-        _STAFF | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
+        _STAFF
+        | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
+        | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES}
     ),
     Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),

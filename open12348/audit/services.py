@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from open12348.core.fields import EncryptedTextField
+from open12348.core.fields import EncryptedJSONField, EncryptedTextField
 from open12348.core.middleware import current_request_context
 
 from .models import AuditChainHead, AuditEvent
@@ -58,7 +58,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if field.name in ("created_at", "updated_at"):
             continue
         value = getattr(instance, field.attname)
-        if isinstance(field, EncryptedTextField) or field.name.endswith("_hash"):
+        if isinstance(field, EncryptedTextField | EncryptedJSONField) or field.name.endswith("_hash"):
             data[field.name] = PROTECTED if value else ""
         else:
             data[field.name] = _plain(value)

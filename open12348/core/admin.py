@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
@@ -18,7 +19,8 @@ from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record, snapshot
 from open12348.core.errors import ApplicationError
 
-from .models import Job
+from .calendar_store import calendar_day_remove, calendar_day_set, calendar_year_set
+from .models import CalendarDay, CalendarYear, Job
 
 
 def admin_allowed(request, capability: str | None) -> bool:
@@ -134,3 +136,93 @@ class JobAdmin(ReadOnlyAdmin):
     search_fields = ("kind", "message")
     readonly_fields = ("kind", "status", "created_by", "params", "input_file", "output_file", "progress", "total",
                        "message", "result", "started_at", "finished_at", "created_at", "updated_at")
+
+
+# --- the legal-day calendar ----------------------------------------------------------------------
+# Later years' State Council arrangements are entered here. Every write goes through the services in
+# calendar_store, which audit it; deadlines pick the change up on their next computation.
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ("date", "kind", "name", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        day = cleaned.get("date") or self.instance.date
+        refusal = dry_run(lambda: calendar_day_set(actor=None, date=day, kind=cleaned["kind"],
+                                                   name=cleaned["name"], note=cleaned.get("note", "")))
+        if refusal is not None:
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+        return cleaned
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CapabilityAdmin):
+    view_capability = Capability.NETWORK_VIEW
+    add_capability = Capability.NETWORK_MANAGE
+    change_capability = Capability.NETWORK_MANAGE
+    form = CalendarDayForm
+    list_display = ("date", "kind", "name", "note", "created_by", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "note")
+    date_hierarchy = "date"
+    list_select_related = ("created_by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A day is known by its date: to move one, delete it and add the right date.
+        return ("date", "created_by", "created_at", "updated_at") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name, note=obj.note)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request, obj) -> None:
+        calendar_day_remove(actor=request.user, date=obj.date)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for day in queryset.values_list("date", flat=True):
+                calendar_day_remove(actor=request.user, date=day)
+
+
+class CalendarYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ("year", "complete", "source")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        year = cleaned.get("year") or self.instance.year
+        refusal = dry_run(lambda: calendar_year_set(actor=None, year=year, complete=cleaned.get("complete", False),
+                                                    source=cleaned.get("source", "")))
+        if refusal is not None:
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+        return cleaned
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CapabilityAdmin):
+    view_capability = Capability.NETWORK_VIEW
+    add_capability = Capability.NETWORK_MANAGE
+    change_capability = Capability.NETWORK_MANAGE
+    form = CalendarYearForm
+    list_display = ("year", "complete", "source", "updated_at")
+    list_filter = ("complete",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year", "created_at", "updated_at") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = calendar_year_set(actor=request.user, year=obj.year, complete=obj.complete, source=obj.source)
+        obj.pk = saved.pk
+        obj._state.adding = False

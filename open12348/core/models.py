@@ -53,3 +53,54 @@ class Job(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class CalendarDay(TimeStampedModel):
+    """One day of a State Council holiday arrangement entered by an administrator.
+
+    Overrides the `chinesecalendar` package for that date: the database wins on conflict. Write
+    through `calendar_store.calendar_day_set`, which audits the change and refreshes the calendar.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (day off)")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, help_text=_("The holiday's name, such as National Day."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.kind} {self.name}"
+
+
+class CalendarYear(TimeStampedModel):
+    """Says that a year's holiday arrangement has been entered in full (and from which notice)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    complete = models.BooleanField(
+        _("complete"), default=False,
+        help_text=_("Every public holiday and make-up working day of this year has been entered."),
+    )
+    source = models.CharField(
+        _("source"), max_length=300, blank=True,
+        help_text=_("The State Council notice the days come from, with its number and date."),
+    )
+
+    class Meta:
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
