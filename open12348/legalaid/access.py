@@ -1,0 +1,16 @@
+from django.http import Http404
+
+from open12348.accounts.scope import restrict_to_regions
+
+from .models import Application
+
+
+def access_application(*, user, id: int, for_update: bool = False) -> Application:
+    """One application for a staff user: missing and outside their area are the same 404."""
+    qs = restrict_to_regions(Application.objects.all(), user=user).select_related(
+        "applicant", "agent", "centre", "region", "decided_by"
+    )
+    application = qs.filter(pk=id).first()
+    if application is None:
+        raise Http404
+    return application
