@@ -81,5 +81,9 @@ def test_pauses_before_the_deadline_add_exactly_their_paused_days(data, start, d
 
     with_pauses = due_date_with_pauses(start=start, days=days, pauses=pauses, calendar=PACKAGE)
 
-    assert with_pauses == due_date(start=start + timedelta(paused), days=days, calendar=PACKAGE)
+    shifted = due_date(start=start + timedelta(paused), days=days, calendar=PACKAGE)
+    # Completeness may differ: deciding whether each pause began in time also looks at the deadline
+    # as it stood then, which can lie in a year without data.
+    assert (with_pauses.due, with_pauses.moved_over) == (shifted.due, shifted.moved_over)
+    assert with_pauses.calendar_complete <= shifted.calendar_complete
     assert with_pauses.due >= due_date(start=start, days=days, calendar=PACKAGE).due
