@@ -8,6 +8,8 @@ from .roles import Capability
 # (capability, label, url name). Later issues add their sections here.
 NAVIGATION = [
     (Capability.CONSOLE, _("Overview"), "web:console"),
+    (Capability.AID_VIEW, _("Legal aid applications"), "legalaid:queue"),
+    (Capability.AID_INTAKE, _("Register an application"), "legalaid:create"),
     (Capability.NETWORK_VIEW, _("Institutions"), "network:console_institutions"),
     (Capability.NETWORK_VIEW, _("Practitioners"), "network:console_practitioners"),
     (Capability.NETWORK_MANAGE, _("Import and export"), "network:console_imports"),
