@@ -23,8 +23,14 @@ def main() -> int:
     directory = [PYTHON, str(BENCH_DIR / "bench_directory.py")]
     if args.quick:
         directory += ["--requests", "40", "--rounds", "2"]
+    eligibility = [PYTHON, str(BENCH_DIR / "bench_eligibility.py")]
+    if args.quick:
+        eligibility += ["--calls", "40000", "--runs", "2"]
+    commands = [seed, directory, eligibility]
+    if (BENCH_DIR / "bench_precheck.py").exists():
+        commands.append([PYTHON, str(BENCH_DIR / "bench_precheck.py")] + (["--quick"] if args.quick else []))
     failed = 0
-    for command in (seed, directory):
+    for command in commands:
         failed |= subprocess.run(command, cwd=ROOT).returncode  # noqa: S603
     return failed
 

@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "open12348.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"public": "120/min", "login": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {"public": "120/min", "login": "10/min", "precheck": "30/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open12348 API",
@@ -189,6 +189,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "legalaid-sweep-supplements": {"task": "legalaid.sweep_supplements", "schedule": 60 * 60},
+}
 
 CHANNEL_LAYERS = {
     "default": {

@@ -13,7 +13,10 @@ STORAGES = {
 }
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
 LANGUAGE_CODE = "zh-hans"
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"public": "10000/min", "login": "10000/min"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"public": "10000/min", "login": "10000/min", "precheck": "10000/min"},
+}
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
