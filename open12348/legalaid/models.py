@@ -207,7 +207,7 @@ class Material(models.Model):
     kind = models.CharField(_("kind of material"), max_length=24, choices=MaterialKind.choices)
     file = models.FileField(_("file"), upload_to=material_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=60)
+    content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

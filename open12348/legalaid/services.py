@@ -37,6 +37,7 @@ from .choices import (
     Stage,
     SupplementStatus,
 )
+from .documents import document_issue
 from .models import (
     Application,
     ApplicationEvent,
@@ -211,7 +212,6 @@ def _event(application: Application, *, actor, kind: str, from_status: str = "",
     )
 
 
-@transaction.atomic
 def application_create(
     *,
     actor,
@@ -232,12 +232,31 @@ def application_create(
 ) -> Application:
     """Register an application (or an Art. 25/28 notification) from any channel.
 
-    A repeated request with the same idempotency key returns the application the first one made.
+    `actor` None is the public portal. A repeated request with the same idempotency key returns the
+    application the first one made, also when both arrive at the same moment: the second insert
+    fails on the key's unique constraint, its whole transaction (number included) rolls back, and
+    the first application is returned.
     """
+    arguments = locals()
     if idempotency_key:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    try:
+        return _application_create(**arguments)
+    except IntegrityError:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _application_create(*, actor, centre, channel, applicant, details, household, integrity_commitment, agent,
+                        agent_relationship, channel_detail, notifying_organ, notice_number, facility_received_at,
+                        received_at, idempotency_key) -> Application:
+    if actor is not None:
+        _require(actor, Capability.AID_INTAKE)
     if channel not in Channel.values:
         raise ApplicationError(_("Choose the channel the application came through."), code="channel_invalid",
                                field="channel")
@@ -385,6 +404,7 @@ def supplement_request(*, actor, application: Application, items: list[str], not
     application.review_due = None  # the clock is stopped
     _move(application, to=to, actor=actor, kind="supplement_requested", note=note.strip(),
           data={"items": items, "due": request.due.isoformat()}, fields=("supplement_due", "review_due"))
+    document_issue(actor=actor, application=application, kind="supplement_notice")
     return request
 
 
@@ -451,8 +471,12 @@ def application_decide(*, actor, application: Application, decision: str, reason
     else:
         application.review_due = None
         fields.append("review_due")
-    return _move(application, to=to, actor=actor, kind="granted" if decision == Decision.GRANT else "refused",
-                 note=reasons, data={"override": override, "suggested": suggested}, fields=tuple(fields))
+    application = _move(application, to=to, actor=actor,
+                        kind="granted" if decision == Decision.GRANT else "refused",
+                        note=reasons, data={"override": override, "suggested": suggested}, fields=tuple(fields))
+    document_issue(actor=actor, application=application,
+                   kind="decision_grant" if decision == Decision.GRANT else "decision_refuse")
+    return application
 
 
 @transaction.atomic
@@ -498,18 +522,21 @@ def advance_aid_regularise(*, actor, application: Application, reasons: str = ""
     now = timezone.now()
     application.decision, application.decision_reasons = Decision.GRANT, reasons.strip()
     application.decided_at, application.decided_by, application.regularised_at = now, _user(actor), now
-    return _move(application, to=to, actor=actor, kind="regularised", note=reasons.strip(),
-                 fields=("decision", "decision_reasons", "decided_at", "decided_by", "regularised_at"))
+    application = _move(application, to=to, actor=actor, kind="regularised", note=reasons.strip(),
+                        fields=("decision", "decision_reasons", "decided_at", "decided_by", "regularised_at"))
+    document_issue(actor=actor, application=application, kind="decision_grant")
+    return application
 
 
 @transaction.atomic
-def objection_file(*, actor, application: Application, reasons: str, filed_at: dt.datetime | None = None) -> Objection:
+def objection_file(*, actor, application: Application, reasons: str, filed_at: dt.datetime | None = None,
+                   expected_version: int | None = None) -> Objection:
     """Art. 49: the applicant objects to a refusal; the justice bureau decides within 5 days."""
     _require(actor, Capability.AID_INTAKE)
     if not (reasons or "").strip():
         raise ApplicationError(_("Write down what the applicant objects to."), code="reasons_required",
                                field="reasons")
-    application, to = _locked(application, action="object", expected_version=None)
+    application, to = _locked(application, action="object", expected_version=expected_version)
     filed_at = filed_at or timezone.now()
     objection = Objection.objects.create(
         application=application, filed_at=filed_at, reasons=reasons.strip(), recorded_by=_user(actor),
@@ -521,8 +548,12 @@ def objection_file(*, actor, application: Application, reasons: str, filed_at: d
 
 
 @transaction.atomic
-def objection_decide(*, actor, objection: Objection, correct: bool, reasons: str) -> Objection:
-    """Uphold the refusal, or order it corrected (the application is then granted)."""
+def objection_decide(*, actor, objection: Objection, correct: bool, reasons: str,
+                     expected_version: int | None = None) -> Objection:
+    """Uphold the refusal, or order it corrected (the application is then granted).
+
+    `expected_version` is the application's version the decider saw.
+    """
     _require(actor, Capability.AID_OBJECTION)
     if not (reasons or "").strip():
         raise ApplicationError(_("Give the reasons for the decision on the objection."), code="reasons_required",
@@ -531,7 +562,7 @@ def objection_decide(*, actor, objection: Objection, correct: bool, reasons: str
     if objection.status != ObjectionStatus.PENDING:
         raise ConflictError(_("This objection has already been decided."), code="objection_decided")
     application, to = _locked(objection.application, action="objection_correct" if correct else "objection_uphold",
-                              expected_version=None)
+                              expected_version=expected_version)
     now = timezone.now()
     objection.status = ObjectionStatus.CORRECTED if correct else ObjectionStatus.UPHELD
     objection.decided_at, objection.decided_by, objection.decision_reasons = now, _user(actor), reasons.strip()
@@ -545,6 +576,8 @@ def objection_decide(*, actor, objection: Objection, correct: bool, reasons: str
         fields = ("decision", "decided_at", "decided_by", "decision_reasons", "assignment_due")
     _move(application, to=to, actor=actor, kind="objection_corrected" if correct else "objection_upheld",
           note=reasons.strip(), data={"objection": objection.pk}, fields=fields)
+    if correct:
+        document_issue(actor=actor, application=application, kind="decision_grant")
     return objection
 
 

@@ -127,7 +127,8 @@ class TestDecisions:
                                               reasons="符合条件")
         assert granted.status == S.APPROVED
         assert granted.assignment_due is not None and granted.review_due is None
-        assert list(granted.events.values_list("kind", flat=True)) == ["received", "granted"]
+        assert list(granted.events.values_list("kind", flat=True)) == ["received", "granted", "document_issued"]
+        assert granted.documents.get().kind == "decision_grant"
 
     def test_differing_from_the_check_needs_a_recorded_reason(self, setup):
         application = create(setup, contract_dispute())
