@@ -40,7 +40,7 @@ lint: $(VENV)/.dev-installed
 
 # Extract new strings into the catalogues (needs GNU gettext's xgettext).
 makemessages: $(VENV)/.dev-installed
-	$(BIN)/python manage.py makemessages --no-fuzzy-matching -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*'
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run_all.py

@@ -2,7 +2,7 @@ from django.http import Http404
 
 from open12348.accounts.scope import restrict_to_regions
 
-from .models import Application
+from .models import Application, Objection
 
 
 def access_application(*, user, id: int, for_update: bool = False) -> Application:
@@ -14,3 +14,12 @@ def access_application(*, user, id: int, for_update: bool = False) -> Applicatio
     if application is None:
         raise Http404
     return application
+
+
+def access_objection(*, user, id: int) -> Objection:
+    """An objection, through its application's region: outside the user's area is the same 404."""
+    objection = (restrict_to_regions(Objection.objects.all(), user=user, region_field="application__region")
+                 .select_related("application").filter(pk=id).first())
+    if objection is None:
+        raise Http404
+    return objection

@@ -13,10 +13,9 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,17 +30,15 @@ from rest_framework.views import APIView
 
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
-from open12348.accounts.scope import restrict_to_regions
-from open12348.core.errors import ConflictError
 from open12348.core.serializers import ApiErrorSerializer
 from open12348.network.apis import PublicRateThrottle
 from open12348.network.models import Institution
 from open12348.network.selectors import region_by_code
 
 from . import services, workflow
-from .access import access_application
+from .access import access_application, access_objection
 from .eligibility import EligibilityInputError, Facts, Household, normalise_region
-from .models import Application, ApplicationEvent, Objection
+from .models import Application, ApplicationEvent
 from .rules_store import evaluate_facts
 from .selectors import application_list_visible_to, applications_of_person
 from .serializers import (
@@ -358,16 +355,10 @@ class ApplicationListApi(StaffApi, generics.ListCreateAPIView):
         data = dict(_valid(ApplicationCreateSerializer, request.data))
         key = _idempotency_key(request)
         centre = _centre(data.pop("centre"))
-        replay = key is not None and Application.objects.filter(idempotency_key=key).exists()
-        try:
-            application = services.application_create(actor=request.user, centre=centre, idempotency_key=key,
-                                                      **data)
-        except IntegrityError:
-            # The same key arrived twice at once: the other request committed first.
-            application = Application.objects.filter(idempotency_key=key).first() if key else None
-            if application is None:
-                raise
-            replay = True
+        started = timezone.now()
+        # A repeated key returns the first request's application (the service handles the race too).
+        application = services.application_create(actor=request.user, centre=centre, idempotency_key=key, **data)
+        replay = application.created_at < started
         url = reverse("api:legalaid:application", kwargs={"id": application.pk})
         return Response(_detail(user=request.user, id=application.pk),
                         status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED, headers={"Location": url})
@@ -546,18 +537,8 @@ class ObjectApi(ApplicationActionApi):
         return super().post(request, id)
 
     def perform(self, *, user, application, data) -> None:
-        # objection_file takes no expected version; the row lock taken here is held through the service's
-        # own (nested) transaction, so the version check and the filing are one step.
-        with transaction.atomic():
-            current = Application.objects.select_for_update().only("version", "status").get(pk=application.pk)
-            if current.version != data["version"]:
-                raise ConflictError(
-                    _("Someone else changed this application while you were looking at it (it is now “%(status)s”). "
-                      "Reload the page and check before you continue.") % {"status": current.get_status_display()},
-                    code="stale_version",
-                )
-            services.objection_file(actor=user, application=application, reasons=data["reasons"],
-                                    filed_at=data["filed_at"])
+        services.objection_file(actor=user, application=application, reasons=data["reasons"],
+                                filed_at=data["filed_at"], expected_version=data["version"])
 
 
 ACTION_VIEWS: tuple[type[ApplicationActionApi], ...] = (
@@ -578,10 +559,7 @@ class ObjectionDecideApi(StaffApi, APIView):
     )
     def post(self, request, id: int) -> Response:  # noqa: A002
         data = _valid(ObjectionDecideInputSerializer, request.data)
-        objection = restrict_to_regions(Objection.objects.all(), user=request.user,
-                                        region_field="application__region").filter(pk=id).first()
-        if objection is None:
-            raise Http404
+        objection = access_objection(user=request.user, id=id)
         services.objection_decide(actor=request.user, objection=objection, correct=data["correct"],
-                                  reasons=data["reasons"])
+                                  reasons=data["reasons"], expected_version=data.get("version"))
         return Response(_detail(user=request.user, id=objection.application_id))

@@ -308,6 +308,8 @@ class ObjectionDecideInputSerializer(serializers.Serializer):
     correct = serializers.BooleanField(help_text="true: order the refusal corrected (aid is granted); "
                                        "false: uphold it.")
     reasons = serializers.CharField(max_length=5000, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text="The application's version you saw; a newer one answers 409.")
 
 
 class PrivateHouseholdSerializer(serializers.Serializer):

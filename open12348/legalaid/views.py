@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +37,7 @@ from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_id_number, mask_phone
 
 from . import rules_store, selectors, services, workflow
-from .access import access_application
+from .access import access_application, access_objection
 from .choices import ApplicationStatus, Channel, Decision, ObjectionStatus
 from .eligibility import (
     Applicant,
@@ -263,12 +262,6 @@ def _register(request: HttpRequest, form: ApplicationForm) -> Application | None
         apply_application_error(form, exc)
     except ValidationError as exc:
         apply_validation_error(form, exc)
-    except IntegrityError:
-        # Two submits with the same key at the same moment: the other one made the application.
-        existing = Application.objects.filter(idempotency_key=form.cleaned_data["idempotency_key"]).first()
-        if existing is None:
-            raise
-        return existing
     return None
 
 
@@ -303,7 +296,6 @@ class Action:
     title: Promise
     done: Promise
     run: Callable[..., Any]
-    versioned: bool = True  # False: the service takes no expected version; the view compares it
 
 
 ACTIONS: dict[str, Action] = {
@@ -339,13 +331,8 @@ ACTIONS: dict[str, Action] = {
     "object": Action(
         ("object",), Capability.AID_INTAKE, ObjectionFileForm, gettext_lazy("Record an objection (Art. 49)"),
         gettext_lazy("The objection has been recorded and sent to the justice bureau."),
-        lambda *, expected_version, **kw: services.objection_file(**kw), versioned=False),
+        lambda **kw: services.objection_file(**kw)),
 }
-
-
-def _stale_version() -> ConflictError:
-    return ConflictError(_("Someone else changed this application while you were looking at it. "
-                           "Check the page as it is now before you continue."), code="stale_version")
 
 
 def _decision_initial(application: Application) -> dict[str, Any]:
@@ -489,8 +476,6 @@ def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         version = form.cleaned_data["version"]
         try:
-            if not spec.versioned and version != application.version:
-                raise _stale_version()
             spec.run(actor=request.user, application=application, expected_version=version, **form.service_kwargs())
         except ConflictError as exc:
             messages.error(request, str(exc.message))
@@ -510,11 +495,8 @@ def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- objections (the justice bureau) -------------------------------------------------------
 
 def _access_objection(*, user, pk: int) -> tuple[Objection, Application]:
-    application_id = Objection.objects.filter(pk=pk).values_list("application_id", flat=True).first()
-    if application_id is None:
-        raise Http404
-    application = access_application(user=user, id=application_id)  # outside the area: the same 404
-    return Objection.objects.get(pk=pk), application
+    objection = access_objection(user=user, id=pk)
+    return objection, access_application(user=user, id=objection.application_id)
 
 
 @never_cache
@@ -528,11 +510,10 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                if form.cleaned_data["version"] != application.version:
-                    raise _stale_version()
                 services.objection_decide(actor=request.user, objection=objection,
                                           correct=form.cleaned_data["outcome"] == "correct",
-                                          reasons=form.cleaned_data["reasons"])
+                                          reasons=form.cleaned_data["reasons"],
+                                          expected_version=form.cleaned_data["version"])
             except ConflictError as exc:
                 messages.error(request, str(exc.message))
                 status = 409
