@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from open12348.core.errors import ApplicationError
+from open12348.legalaid.demo import legalaid_demo_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 
 
@@ -27,14 +28,20 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing when the database already holds institutions (used by `make run`)",
         )
+        parser.add_argument(
+            "--without-legal-aid",
+            action="store_true",
+            help="build the city only, without the demo legal aid applications",
+        )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, **options):
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, without_legal_aid: bool, **options):
         if if_empty and not demo_database_is_empty():
             self.stdout.write(_("The database already holds data; demo data not loaded."))
             return
         started = time.perf_counter()
         try:
             result = demo_seed(seed=seed, scale=scale)
+            legal_aid = {"applications": 0} if without_legal_aid else legalaid_demo_seed(seed=seed)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         counts = result.counts
@@ -43,7 +50,8 @@ class Command(BaseCommand):
                 _(
                     "Demo data loaded in %(seconds).1f s (seed %(seed)d): %(regions)d regions, %(institutions)d "
                     "institutions, %(practitioners)d practitioners, %(stations)d stations, %(rooms)d rooms, "
-                    "%(workstations)d legal aid workstations. Demo accounts: see docs/demo.md."
+                    "%(workstations)d legal aid workstations, %(applications)d legal aid applications. "
+                    "Demo accounts: see docs/demo.md."
                 )
                 % {
                     "seconds": time.perf_counter() - started,
@@ -54,6 +62,7 @@ class Command(BaseCommand):
                     "stations": counts["points_station"],
                     "rooms": counts["points_room"],
                     "workstations": counts["points_aid_workstation"],
+                    "applications": legal_aid["applications"],
                 }
             )
         )
