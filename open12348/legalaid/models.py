@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from open12348.core.fields import EncryptedJSONField, EncryptedTextField
@@ -179,7 +180,7 @@ class ApplicationEvent(models.Model):
     """The application's timeline, written by the same service that changed it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     kind = models.CharField(_("event"), max_length=40)

@@ -205,10 +205,11 @@ def _clean_household(household: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _event(application: Application, *, actor, kind: str, from_status: str = "", note: str = "",
-           data: dict | None = None) -> ApplicationEvent:
+           data: dict | None = None, at: dt.datetime | None = None) -> ApplicationEvent:
     return ApplicationEvent.objects.create(
         application=application, actor=actor if getattr(actor, "is_authenticated", False) else None,
         kind=kind, from_status=from_status, to_status=application.status, note=note, data=data or {},
+        at=at or timezone.now(),
     )
 
 
@@ -314,7 +315,7 @@ def _application_create(*, actor, centre, channel, applicant, details, household
     application.save()
 
     late = bool(application.forwarding_due_at and received_at > application.forwarding_due_at)
-    _event(application, actor=actor, kind="received", data={
+    _event(application, actor=actor, kind="received", at=received_at, data={
         "channel": channel, "eligibility": check["decision"].get("eligible"),
         "forwarded_late": late, "previous_applications": check["previous_applications"],
     })
