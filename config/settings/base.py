@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "open12348.accounts",
     "open12348.network",
     "open12348.legalaid",
+    "open12348.notifications",
     "open12348.api",
     "open12348.web",
 ]
@@ -191,6 +192,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "legalaid-sweep-supplements": {"task": "legalaid.sweep_supplements", "schedule": 60 * 60},
+    "notifications-reminders": {"task": "notifications.run_reminders", "schedule": 60 * 60},
 }
 
 CHANNEL_LAYERS = {

@@ -41,19 +41,25 @@ class Capability(models.TextChoices):
     AID_PRIVATE = "legalaid.private", _("See applicants' full ID numbers, phones and incomes")
     AID_OBJECTION = "legalaid.objection", _("Decide objections to legal aid decisions")
     AID_RULES = "legalaid.rules", _("Edit eligibility rules and income standards")
+    AID_ASSIGN = "legalaid.assign", _("Assign and reassign lawyers to cases")
+    CASE_HANDLE = "legalaid.handle", _("Handle one's own assigned cases")
+    AID_ARCHIVE = "legalaid.archive", _("Review closing files and archive cases")
+    AID_SUBSIDY = "legalaid.subsidy", _("Pay lawyers' subsidies")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
 
 _INTAKE = {Capability.AID_INTAKE, Capability.AID_VIEW}
-_REVIEW = _INTAKE | {Capability.AID_REVIEW, Capability.AID_DECIDE, Capability.AID_PRIVATE}
+_REVIEW = _INTAKE | {Capability.AID_REVIEW, Capability.AID_DECIDE, Capability.AID_PRIVATE, Capability.AID_ASSIGN,
+                     Capability.AID_ARCHIVE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Reception registers applications but never sees incomes or full ID numbers (QUALITY.md).
     Role.WINDOW_STAFF: frozenset(_STAFF | _INTAKE),
     Role.REVIEWER: frozenset(_STAFF | _REVIEW),
-    Role.DIRECTOR: frozenset(_STAFF | _REVIEW | {Capability.DASHBOARD_VIEW}),
-    Role.LAWYER: frozenset(_STAFF),
+    Role.DIRECTOR: frozenset(_STAFF | _REVIEW | {Capability.DASHBOARD_VIEW, Capability.AID_SUBSIDY}),
+    # A lawyer sees their own cases only (the case selectors restrict by assignment, not by region).
+    Role.LAWYER: frozenset({Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE}),
     Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE),
     Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE),
     Role.EVALUATOR: frozenset(_STAFF),

@@ -76,3 +76,69 @@ class RuleLevel(models.TextChoices):
     NATIONAL = "national", _("National law")
     PROVINCE = "province", _("Province")
     CITY = "city", _("City")
+
+
+class ObjectionKind(models.TextChoices):
+    REFUSAL = "refusal", _("Objection to a refusal")
+    TERMINATION = "termination", _("Objection to a termination")
+
+
+class CaseStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Lawyer assigned")
+    AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closing file submitted")
+    RETURNED = "returned", _("Closing file returned")
+    ARCHIVED = "archived", _("Archived")
+    SUBSIDY_PAID = "subsidy_paid", _("Subsidy paid")
+    EVALUATED = "evaluated", _("Quality evaluated")
+    TERMINATED = "terminated", _("Legal aid terminated")
+    TERMINATION_OBJECTION = "termination_objection", _("Objection to termination under decision")
+
+
+class PartySide(models.TextChoices):
+    CLIENT = "client", _("Aided side")
+    OPPOSING = "opposing", _("Opposing side")
+
+
+class ProgressKind(models.TextChoices):
+    MEETING = "meeting", _("Met the aided person")
+    FILE_READING = "file_reading", _("Read the case file")
+    EVIDENCE = "evidence", _("Investigated or collected evidence")
+    HEARING = "hearing", _("Hearing")
+    OPINION = "opinion", _("Written opinion submitted")
+    MEDIATION = "mediation", _("Mediation or negotiation")
+    REPORT_TO_CLIENT = "report_to_client", _("Told the aided person of progress")
+    OTHER = "other", _("Other work")
+
+
+class HowEnded(models.TextChoices):
+    JUDGMENT = "judgment", _("Judgment")
+    RULING = "ruling", _("Ruling")
+    MEDIATION = "mediation", _("Mediation agreement")
+    SETTLEMENT = "settlement", _("Settlement")
+    ARBITRAL_AWARD = "arbitral_award", _("Arbitral award")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    NON_PROSECUTION = "non_prosecution", _("Decision not to prosecute")
+    CASE_DROPPED = "case_dropped", _("Case dropped by the authority")
+    DOCUMENT_DELIVERED = "document_delivered", _("Document drafted and delivered")
+    OTHER = "other", _("Other ending")
+
+
+class ArchiveResult(models.TextChoices):
+    PASSED = "passed", _("Passed and archived")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class SubsidyStatus(models.TextChoices):
+    CALCULATED = "calculated", _("Calculated")
+    PAID = "paid", _("Paid")
+    WITHHELD = "withheld", _("Withheld")
+
+
+class DeadlineKind(models.TextChoices):
+    ASSIGNMENT = "assignment", _("Assign a lawyer")
+    AGREEMENT = "agreement", _("Sign the agreement and power of attorney")
+    CLOSING = "closing", _("Submit the closing file")
+    SUBSIDY = "subsidy", _("Review the file and pay the subsidy")
+    NO_PROGRESS = "no_progress", _("Days without a progress entry before a case is flagged")

@@ -7,6 +7,7 @@ a court, procuratorate or police (Art. 25/28) are created directly as NOTIFIED: 
 from __future__ import annotations
 
 from .choices import ApplicationStatus as S
+from .choices import CaseStatus
 
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -39,3 +40,36 @@ def target(action: str, current: str) -> str | None:
 
 def actions_from(current: str) -> list[str]:
     return [action for action, (sources, _) in TRANSITIONS.items() if current in sources]
+
+
+# --- the case, from assignment to evaluation (RULES.md §6; Art. 46–55) ---------------------
+
+C = CaseStatus
+ACTIVE = frozenset({C.ASSIGNED, C.AGREEMENT_SIGNED, C.IN_PROGRESS})
+
+CASE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "sign_agreement": (frozenset({C.ASSIGNED}), C.AGREEMENT_SIGNED),
+    "begin": (frozenset({C.AGREEMENT_SIGNED}), C.IN_PROGRESS),
+    "reassign": (ACTIVE, C.ASSIGNED),  # Art. 55: the aided person asks for another lawyer
+    "close": (frozenset({C.IN_PROGRESS}), C.CLOSED),  # Art. 50: the lawyer's closing report
+    "archive_pass": (frozenset({C.CLOSED}), C.ARCHIVED),
+    "archive_return": (frozenset({C.CLOSED}), C.RETURNED),
+    "resubmit": (frozenset({C.RETURNED}), C.CLOSED),
+    "pay_subsidy": (frozenset({C.ARCHIVED}), C.SUBSIDY_PAID),  # Art. 52
+    "evaluate": (frozenset({C.SUBSIDY_PAID, C.ARCHIVED}), C.EVALUATED),
+    "terminate": (ACTIVE, C.TERMINATED),  # Art. 48, grounds T1–T8
+    "object_termination": (frozenset({C.TERMINATED}), C.TERMINATION_OBJECTION),  # Art. 49
+    "termination_upheld": (frozenset({C.TERMINATION_OBJECTION}), C.TERMINATED),
+    "termination_corrected": (frozenset({C.TERMINATION_OBJECTION}), C.IN_PROGRESS),
+}
+# Statuses in which the lawyer is working and must record progress (Art. 46).
+WORKING = ACTIVE
+
+
+def case_target(action: str, current: str) -> str | None:
+    sources, to = CASE_TRANSITIONS[action]
+    return to if current in sources else None
+
+
+def case_actions_from(current: str) -> list[str]:
+    return [action for action, (sources, _) in CASE_TRANSITIONS.items() if current in sources]

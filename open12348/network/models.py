@@ -180,6 +180,10 @@ class Practitioner(TimeStampedModel, SearchableName):
     duty_hours = models.CharField(_("duty hours"), max_length=100, blank=True)
     profile = models.TextField(_("public profile"), blank=True)
     is_public = models.BooleanField(_("published"), default=True)
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("staff account"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="practitioner", help_text=_("The account the practitioner signs in with, if any."),
+    )
     # Private: encrypted at rest, looked up by keyed hash, never in the directory.
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

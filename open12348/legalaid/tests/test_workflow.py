@@ -22,3 +22,19 @@ def test_decided_and_notified_applications_cannot_be_decided_again():
         assert target("grant", status) is None
     assert "grant" not in actions_from(S.NOTIFIED)
     assert actions_from(S.WITHDRAWN) == []
+
+
+def test_the_case_table_covers_the_life_of_a_case():
+    from open12348.legalaid.choices import CaseStatus as C
+    from open12348.legalaid.workflow import CASE_TRANSITIONS, case_actions_from, case_target
+
+    for sources, to in CASE_TRANSITIONS.values():
+        assert to in C.values and sources <= set(C.values)
+    path = ["sign_agreement", "begin", "close", "archive_pass", "pay_subsidy", "evaluate"]
+    status = C.ASSIGNED
+    for action in path:
+        status = case_target(action, status)
+    assert status == C.EVALUATED
+    assert case_target("close", C.ASSIGNED) is None  # no closing before the work began
+    assert case_target("terminate", C.ARCHIVED) is None  # a finished case cannot be terminated
+    assert set(case_actions_from(C.TERMINATED)) == {"object_termination"}

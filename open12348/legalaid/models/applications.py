@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from open12348.core.fields import EncryptedJSONField, EncryptedTextField
 from open12348.core.models import TimeStampedModel
 
-from .choices import (
+from ..choices import (
     AidForm,
     ApplicationStatus,
     CaseCategory,
@@ -18,6 +18,7 @@ from .choices import (
     Health,
     MaterialKind,
     NotifyingOrgan,
+    ObjectionKind,
     ObjectionStatus,
     RuleLevel,
     Stage,
@@ -261,6 +262,7 @@ class Objection(models.Model):
     """An objection to a refusal (or termination) decided by the justice bureau within 5 days (Art. 49)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections")
+    kind = models.CharField(_("against"), max_length=12, choices=ObjectionKind.choices, default=ObjectionKind.REFUSAL)
     filed_at = models.DateTimeField(_("filed at"))
     reasons = models.TextField(_("reasons given"))
     due = models.DateField(_("decision due"))
