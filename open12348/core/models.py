@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,26 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TimelineEvent(models.Model):
+    """One entry of a record's timeline (an application's, a case's): what happened, who, from which status.
+
+    Written by the same service, in the same transaction, as the change it describes.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(_("event"), max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class Job(TimeStampedModel):

@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from open12348.core.fields import EncryptedJSONField, EncryptedTextField
-from open12348.core.models import TimeStampedModel
+from open12348.core.models import TimelineEvent, TimeStampedModel
 
 from ..choices import (
     AidForm,
@@ -177,20 +176,12 @@ class Application(TimeStampedModel):
         return self.number
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(TimelineEvent):
     """The application's timeline, written by the same service that changed it."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    kind = models.CharField(_("event"), max_length=40)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["at", "id"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from open12348.core.fields import EncryptedTextField
-from open12348.core.models import TimeStampedModel
+from open12348.core.models import TimelineEvent, TimeStampedModel
 
 from ..choices import (
     ArchiveResult,
@@ -92,18 +92,10 @@ class Case(TimeStampedModel):
         return self.number
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEvent):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    kind = models.CharField(_("event"), max_length=40)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
