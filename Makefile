@@ -27,6 +27,7 @@ messages: $(VENV)/.base-installed
 run: $(VENV)/.base-installed messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --scale city --if-empty
+	-$(BIN)/python manage.py send_reminders
 	@echo "Open12348 is at http://$(HOST):$(PORT)/  (staff console: /console/, API docs: /api/docs/)"
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 

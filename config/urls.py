@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("open12348.accounts.urls")),
     path("directory/", include("open12348.network.urls")),
     path("legal-aid/", include("open12348.legalaid.urls")),
+    path("notifications/", include("open12348.notifications.urls")),
     path("console/audit/", include("open12348.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("open12348.web.urls")),

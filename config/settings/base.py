@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -192,7 +193,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "legalaid-sweep-supplements": {"task": "legalaid.sweep_supplements", "schedule": 60 * 60},
-    "notifications-reminders": {"task": "notifications.run_reminders", "schedule": 60 * 60},
+    # Reminders in office hours, so that "due today" does not arrive by SMS at midnight.
+    "notifications-reminders": {"task": "notifications.run_reminders", "schedule": crontab(minute=0, hour="8-20")},
+    "notifications-resend-stalled": {"task": "notifications.resend_stalled", "schedule": 5 * 60},
 }
 
 CHANNEL_LAYERS = {

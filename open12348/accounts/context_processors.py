@@ -8,6 +8,7 @@ from .roles import Capability
 # (capability, label, url name). Later issues add their sections here.
 NAVIGATION = [
     (Capability.CONSOLE, _("Overview"), "web:console"),
+    (Capability.CONSOLE, _("Notifications"), "notifications:inbox"),
     (Capability.AID_VIEW, _("Legal aid applications"), "legalaid:queue"),
     (Capability.AID_INTAKE, _("Register an application"), "legalaid:create"),
     (Capability.NETWORK_VIEW, _("Institutions"), "network:console_institutions"),

@@ -38,4 +38,6 @@ def enqueue(task: Any, *args: Any) -> None:
         else:
             task.delay(*args)
 
-    transaction.on_commit(start)
+    # robust: a broker outage after the data committed is logged, not turned into an error page;
+    # the tasks' own sweeps (stalled messages, reminders) pick the work up later.
+    transaction.on_commit(start, robust=True)
