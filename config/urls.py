@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("open12348.api.urls")),
     path("accounts/", include("open12348.accounts.urls")),
     path("directory/", include("open12348.network.urls")),
+    path("legal-aid/cases/", include("open12348.legalaid.urls_cases")),
     path("legal-aid/", include("open12348.legalaid.urls")),
     path("notifications/", include("open12348.notifications.urls")),
     path("console/audit/", include("open12348.audit.urls")),

@@ -11,6 +11,13 @@ NAVIGATION = [
     (Capability.CONSOLE, _("Notifications"), "notifications:inbox"),
     (Capability.AID_VIEW, _("Legal aid applications"), "legalaid:queue"),
     (Capability.AID_INTAKE, _("Register an application"), "legalaid:create"),
+    (Capability.AID_ASSIGN, _("Assign lawyers"), "cases:assignments"),
+    (Capability.AID_VIEW, _("Legal aid cases"), "cases:list"),
+    (Capability.CASE_HANDLE, _("My legal aid cases"), "cases:list"),
+    (Capability.AID_VIEW, _("Case deadlines"), "cases:deadlines"),
+    (Capability.CASE_HANDLE, _("Case deadlines"), "cases:deadlines"),
+    (Capability.HEARINGS_VIEW, _("Hearing calendar"), "cases:hearings"),
+    (Capability.AID_SUBSIDY, _("Lawyers' subsidies"), "cases:subsidies"),
     (Capability.NETWORK_VIEW, _("Institutions"), "network:console_institutions"),
     (Capability.NETWORK_VIEW, _("Practitioners"), "network:console_practitioners"),
     (Capability.NETWORK_MANAGE, _("Import and export"), "network:console_imports"),
@@ -29,6 +36,12 @@ def console_navigation(request):
                 url = reverse(url_name)
             except NoReverseMatch:  # a section whose URLs are not installed yet is left out
                 continue
-            active = request.path == url or (url != reverse("web:console") and request.path.startswith(url))
-            items.append({"label": label, "url": url, "active": active})
+            if any(item["url"] == url for item in items):
+                continue  # one entry per address, whichever capability granted it
+            items.append({"label": label, "url": url, "active": False})
+    # The deepest matching address is the active one (/legal-aid/cases/ rather than /legal-aid/).
+    matching = [item for item in items if request.path == item["url"] or (
+        item["url"] != reverse("web:console") and request.path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"console_nav": items}

@@ -45,13 +45,14 @@ class Capability(models.TextChoices):
     CASE_HANDLE = "legalaid.handle", _("Handle one's own assigned cases")
     AID_ARCHIVE = "legalaid.archive", _("Review closing files and archive cases")
     AID_SUBSIDY = "legalaid.subsidy", _("Pay lawyers' subsidies")
+    HEARINGS_VIEW = "legalaid.hearings", _("See the calendar of hearings (to plan hearing observation)")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
 
 _INTAKE = {Capability.AID_INTAKE, Capability.AID_VIEW}
 _REVIEW = _INTAKE | {Capability.AID_REVIEW, Capability.AID_DECIDE, Capability.AID_PRIVATE, Capability.AID_ASSIGN,
-                     Capability.AID_ARCHIVE}
+                     Capability.AID_ARCHIVE, Capability.HEARINGS_VIEW}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Reception registers applications but never sees incomes or full ID numbers (QUALITY.md).
@@ -62,12 +63,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.LAWYER: frozenset({Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE}),
     Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE),
     Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE),
-    Role.EVALUATOR: frozenset(_STAFF),
+    Role.EVALUATOR: frozenset(_STAFF | {Capability.HEARINGS_VIEW}),
     Role.MEDIATOR: frozenset(_STAFF),
     Role.BUREAU_ADMIN: frozenset(
         _STAFF
         | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
-        | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES}
+        | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES, Capability.HEARINGS_VIEW}
     ),
     Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("v1/", include("open12348.network.api_urls")),
     path("v1/", include("open12348.core.api_urls")),
     path("v1/", include("open12348.legalaid.api_urls")),
+    path("v1/", include("open12348.legalaid.api_urls_cases")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,5 +1,7 @@
 from django.http import Http404
 
+from open12348.accounts.permissions import user_can
+from open12348.accounts.roles import Capability
 from open12348.accounts.scope import restrict_to_regions
 
 from .models import Application, Objection
@@ -23,3 +25,16 @@ def access_objection(*, user, id: int) -> Objection:
     if objection is None:
         raise Http404
     return objection
+
+
+def access_application_file(*, user, id: int) -> Application:
+    """An application's file (materials, documents): staff who may see the application, or the
+    lawyer assigned to its case. Anyone else gets the same 404 as for a missing one."""
+    if user_can(user, Capability.AID_VIEW):
+        return access_application(user=user, id=id)
+    if user_can(user, Capability.CASE_HANDLE):
+        application = (Application.objects.filter(pk=id, case__lawyer_user=user)
+                       .select_related("applicant", "centre", "region", "case").first())
+        if application is not None:
+            return application
+    raise Http404

@@ -6,3 +6,6 @@ class LegalaidConfig(AppConfig):
     name = "open12348.legalaid"
     label = "legalaid"
     verbose_name = _("Legal aid")
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401  (registers the case deadlines with the reminder engine)

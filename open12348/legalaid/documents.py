@@ -40,7 +40,7 @@ from open12348.core.masking import mask_id_number
 from open12348.network.choices import InstitutionKind
 from open12348.network.models import Institution
 
-from .choices import MaterialKind, SupplementStatus
+from .choices import Channel, MaterialKind, SupplementStatus
 from .eligibility.codes import LAA, MATTER_INFO
 from .models import Application, ApplicationEvent, Document
 
@@ -48,6 +48,8 @@ DECISION_GRANT = "decision_grant"
 DECISION_REFUSE = "decision_refuse"
 SUPPLEMENT_NOTICE = "supplement_notice"
 MATERIAL_RECEIPT = "material_receipt"
+ASSIGNMENT_NOTICE = "assignment_notice"
+ORGAN_LETTER = "organ_letter"
 
 # The prescribed titles (SF/T 0024-2017's form list).
 TITLES: dict[str, str] = {
@@ -55,6 +57,20 @@ TITLES: dict[str, str] = {
     DECISION_REFUSE: "不予法律援助决定书",
     SUPPLEMENT_NOTICE: "补充材料通知书",
     MATERIAL_RECEIPT: "法律援助申请材料接收凭证",
+}
+# Forms issued once a lawyer is assigned: they need the application's case.
+CASE_TITLES: dict[str, str] = {
+    ASSIGNMENT_NOTICE: "指派通知书",
+    ORGAN_LETTER: "法律援助公函",
+}
+ALL_TITLES = {**TITLES, **CASE_TITLES}
+
+# The organ that notified the centre (Art. 25/28), as a letter addresses it when its name is not known.
+ORGAN_TERMS: dict[str, str] = {
+    "court": "人民法院",
+    "procuratorate": "人民检察院",
+    "public_security": "公安机关",
+    "state_security": "国家安全机关",
 }
 
 # Art. 22's own wording for each form of service, as the decision must state it.
@@ -233,24 +249,93 @@ def _receipt_body(application: Application) -> list:
     return flowables
 
 
+def _assigned_case(application: Application):
+    case = getattr(application, "case", None)
+    if case is None or case.lawyer_id is None:
+        raise ApplicationError(_("No lawyer has been assigned yet, so there is nothing to notify."),
+                               code="not_assigned", status=409)
+    return case
+
+
+def _assignment_body(application: Application) -> list:
+    """指派通知书: tells the institution (and through it the lawyer) to take the case, and by when."""
+    case = _assigned_case(application)
+    form = AID_FORM_TERMS.get(application.aid_form, application.get_aid_form_display())
+    notified = application.channel == Channel.NOTIFICATION
+    basis = (f"根据{LAA}第三十六条的规定，本中心收到{_organ_name(application)}的通知" if notified
+             else f"经审查，该申请符合法律援助条件。根据{LAA}第四十三条的规定")
+    flowables = [
+        _p(f"{case.institution.name}：", "field"),
+        _p(f"{application.applicant.name}{_matter_words(application)}一案，{basis}，"
+           f"现指派你单位{case.lawyer.name}承办该法律援助事项。"),
+        _p(f"法律援助形式：{form}。", "field"),
+        _p(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
+           "field"),
+    ]
+    if application.handling_organ:
+        flowables.append(_p(f"办案机关：{application.handling_organ}", "field"))
+    if case.agreement_due:
+        flowables.append(_p(
+            f"请承办人员于{chinese_date(case.agreement_due)}前与受援人签订委托协议和授权委托书"
+            "（《办理法律援助案件程序规定》第二十七条）。"
+        ))
+    flowables += [
+        _p(f"承办人员应当依法及时为受援人提供法律援助，向受援人通报法律援助事项办理情况（{LAA}第四十六条），"
+           f"不得向受援人收取任何财物（{LAA}第二十条）。"),
+        _p(f"法律援助事项办结后，承办人员应当及时向本中心报告，并自结案之日起三十日内提交有关法律文书和结案材料"
+           f"（{LAA}第五十条）。"),
+    ]
+    return flowables
+
+
+def _organ_name(application: Application) -> str:
+    return (application.handling_organ or application.channel_detail
+            or ORGAN_TERMS.get(application.notifying_organ, "办案机关"))
+
+
+def _organ_letter_body(application: Application) -> list:
+    """法律援助公函: tells the notifying court, procuratorate or police which lawyer was assigned (Art. 36)."""
+    case = _assigned_case(application)
+    role = "辩护人" if application.aid_form == "criminal_defence" else "诉讼代理人"
+    notice = f"（{application.notice_number}）" if application.notice_number else ""
+    flowables = [
+        _p(f"{_organ_name(application)}：", "field"),
+        _p(f"你单位关于为{application.applicant.name}提供法律援助的通知{notice}收悉。根据{LAA}第二十五条、"
+           f"第三十六条的规定，本中心指派{case.institution.name}{case.lawyer.name}担任{application.applicant.name}"
+           f"的{role}。"),
+        _p(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
+           "field"),
+        _p(f"所在单位：{case.institution.name}", "field"),
+    ]
+    if case.institution.phone:
+        flowables.append(_p(f"联系电话：{case.institution.phone}", "field"))
+    flowables += [
+        _p("请为承办人员依法会见、阅卷、调查取证等履行职责提供便利。"),
+        _p("特此函告。"),
+    ]
+    return flowables
+
+
 BODIES = {
     DECISION_GRANT: _grant_body,
     DECISION_REFUSE: _refuse_body,
     SUPPLEMENT_NOTICE: _supplement_body,
     MATERIAL_RECEIPT: _receipt_body,
+    ASSIGNMENT_NOTICE: _assignment_body,
+    ORGAN_LETTER: _organ_letter_body,
 }
 
 
 def render_document(kind: str, application: Application, *, issued_on: dt.date | None = None) -> bytes:
     """The PDF of one form for `application`, on A4, in Simplified Chinese, dated `issued_on` (today)."""
-    if kind not in BODIES:
+    if kind not in BODIES or kind not in ALL_TITLES:
         raise ApplicationError(_("This kind of document does not exist."), code="document_kind_invalid", field="kind")
     issued_on = issued_on or timezone.localdate()
     centre = application.centre.name
     with translation.override("zh-hans"):  # generic labels inside the form read in Chinese
         story = [
             _p(centre, "issuer"),
-            _p(TITLES[kind], "title"),
+            _p(ALL_TITLES[kind], "title"),
             _p(application.number, "number"),
             Spacer(1, 4 * mm),
             *_parties(application),
@@ -263,7 +348,8 @@ def render_document(kind: str, application: Application, *, issued_on: dt.date |
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm, bottomMargin=25 * mm,
-        title=f"{TITLES[kind]} {application.number}", author=centre, subject=TITLES[kind], creator="Open12348",
+        title=f"{ALL_TITLES[kind]} {application.number}", author=centre, subject=ALL_TITLES[kind],
+        creator="Open12348",
     )
     document.build(story)
     return buffer.getvalue()
@@ -271,8 +357,19 @@ def render_document(kind: str, application: Application, *, issued_on: dt.date |
 
 # --- issuing -------------------------------------------------------------------------------
 
+def is_assigned_lawyer(*, actor, application: Application) -> bool:
+    """The actor handles this application's case (他们必须能看到和补充自己案件的材料)."""
+    if not user_can(actor, Capability.CASE_HANDLE):
+        return False
+    case = getattr(application, "case", None)  # None before a lawyer is assigned
+    return case is not None and case.lawyer_user_id == actor.pk
+
+
 def ensure_visible(*, actor, application: Application) -> None:
-    """The actor may see legal aid applications, and this one is in their region subtree."""
+    """The actor may see legal aid applications and this one is in their region subtree, or the
+    actor is the lawyer assigned to its case."""
+    if is_assigned_lawyer(actor=actor, application=application):
+        return
     if not user_can(actor, Capability.AID_VIEW):
         raise ApplicationError(_("You are not allowed to do this."), code="forbidden", status=403)
     paths = region_paths_for(actor)
@@ -293,7 +390,7 @@ def document_issue(*, actor, application: Application, kind: str) -> Document:
     """
     ensure_visible(actor=actor, application=application)
     data = render_document(kind, application)
-    document = Document(application=application, kind=kind, title=TITLES[kind],
+    document = Document(application=application, kind=kind, title=ALL_TITLES[kind],
                         sha256=hashlib.sha256(data).hexdigest(),
                         issued_by=actor if getattr(actor, "is_authenticated", False) else None)
     try:

@@ -33,8 +33,16 @@ from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
 
 from .choices import MaterialKind
-from .documents import MATERIAL_RECEIPT, chinese_date, document_issue, ensure_visible, storage_failed_message
+from .documents import (
+    MATERIAL_RECEIPT,
+    chinese_date,
+    document_issue,
+    ensure_visible,
+    is_assigned_lawyer,
+    storage_failed_message,
+)
 from .models import Application, ApplicationEvent, Document, Material
+from .services_cases import case_accepts_materials
 
 log = logging.getLogger(__name__)
 
@@ -183,14 +191,24 @@ def _read(upload) -> bytes:
 
 # --- services ------------------------------------------------------------------------------
 
-def _require(actor, capability: str) -> None:
+def _require(actor, capability: str, *, application: Application | None = None) -> None:
+    """Staff need the capability; the lawyer assigned to the application's case may work on its file."""
+    if application is not None and is_assigned_lawyer(actor=actor, application=application):
+        return
     if not user_can(actor, capability):
         raise ApplicationError(_("You are not allowed to do this."), code="forbidden", status=403)
 
 
 def material_add(*, actor, application: Application, kind: str, upload, note: str = "") -> Material:
-    """Receive one uploaded file for an application. The same file twice on one application is refused."""
-    _require(actor, Capability.AID_INTAKE)
+    """Receive one uploaded file for an application. The same file twice on one application is refused.
+
+    Once the case is closed the file is read-only until it is returned for correction.
+    """
+    _require(actor, Capability.AID_INTAKE, application=application)
+    case = getattr(application, "case", None)  # None before a lawyer is assigned
+    if case is not None and not case_accepts_materials(case):
+        raise ApplicationError(_("The case file is closed: materials can be added again only if it is returned."),
+                               code="file_closed", field="file", status=409)
     ensure_visible(actor=actor, application=application)
     if kind not in MaterialKind.values:
         raise ApplicationError(_("Choose what kind of material this is."), code="kind_invalid", field="kind")
@@ -245,8 +263,9 @@ def _refuse_duplicate(*, application: Application, sha256: str) -> None:
 
 
 def material_open(*, actor, application: Application, material_id: int) -> Material:
-    """A material to download. Materials hold personal data: AID_PRIVATE, and every access is logged."""
-    _require(actor, Capability.AID_PRIVATE)
+    """A material to download. Materials hold personal data: AID_PRIVATE (or the assigned lawyer), and
+    every access is logged."""
+    _require(actor, Capability.AID_PRIVATE, application=application)
     ensure_visible(actor=actor, application=application)
     material = application.materials.filter(pk=material_id).first()
     if material is None:

@@ -35,10 +35,10 @@ def application_list_visible_to(*, user, filters: dict | None = None, today: dt.
     elif queue == "overdue":
         qs = qs.filter(
             Q(status__in=workflow.REVIEW_OPEN, review_due__lt=today)
-            | Q(status__in=workflow.AWAITING_ASSIGNMENT, assignment_due__lt=today)
+            | Q(status__in=workflow.AWAITING_ASSIGNMENT, assignment_due__lt=today, case__isnull=True)
         )
     elif queue == "awaiting_assignment":
-        qs = qs.filter(status__in=workflow.AWAITING_ASSIGNMENT)
+        qs = qs.filter(status__in=workflow.AWAITING_ASSIGNMENT, case__isnull=True)
     elif queue == "objections":
         qs = qs.filter(status=ApplicationStatus.OBJECTION)
     if filters.get("status"):

@@ -10,6 +10,7 @@ import logging
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -18,14 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import user_can
 from open12348.accounts.roles import Capability
+from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
 
-from .access import access_application
+from .access import access_application_file
 from .choices import MaterialKind
-from .documents import document_open
+from .documents import document_open, is_assigned_lawyer
 from .materials import material_add, material_open, material_receipt, max_bytes, served_content_type
+from .services_cases import case_accepts_materials
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +44,24 @@ class MaterialUploadForm(forms.Form):
 
 def files_context(*, user, application) -> dict:
     """What `legalaid/materials/_panel.html` needs; the detail page merges it into its context."""
+    lawyer = is_assigned_lawyer(actor=user, application=application)
+    case = getattr(application, "case", None)
+    may_upload = (lawyer or user_can(user, Capability.AID_INTAKE)) and (case is None or case_accepts_materials(case))
     return {
         "materials": application.materials.all(),
         "documents": application.documents.all(),
-        "upload_form": MaterialUploadForm() if user_can(user, Capability.AID_INTAKE) else None,
-        "can_download_materials": user_can(user, Capability.AID_PRIVATE),
+        "upload_form": MaterialUploadForm() if may_upload else None,
+        "can_download_materials": lawyer or user_can(user, Capability.AID_PRIVATE),
         "material_max_mb": max_bytes() // (1024 * 1024),
     }
 
 
-def _raise_for(exc: ApplicationError) -> None:
+def _raise_for(request, exc: ApplicationError) -> None:
     if exc.status == 404:
         raise Http404 from exc
     if exc.status == 403:
+        audit_record(actor=request.user, action="auth.permission_denied", result="denied",
+                     extra={"path": request.path[:200], "code": exc.code})
         raise PermissionDenied from exc
 
 
@@ -70,16 +78,19 @@ def _attachment(fieldfile, *, filename: str, content_type: str) -> FileResponse:
 
 
 @require_POST
-@require_capability(Capability.AID_INTAKE)
+@login_required
 def material_upload(request, pk: int):
-    """Receive one file; with `action=receipt` (and no file) issue the 材料接收凭证 instead."""
-    application = access_application(user=request.user, id=pk)
+    """Receive one file; with `action=receipt` (and no file) issue the 材料接收凭证 instead.
+
+    The services decide who may (intake staff, or the lawyer assigned to the case).
+    """
+    application = access_application_file(user=request.user, id=pk)
     detail = reverse("legalaid:detail", args=[application.pk])
     if request.POST.get("action") == "receipt":
         try:
             material_receipt(actor=request.user, application=application)
         except ApplicationError as exc:
-            _raise_for(exc)
+            _raise_for(request, exc)
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The receipt for the materials has been issued."))
@@ -95,7 +106,7 @@ def material_upload(request, pk: int):
         material = material_add(actor=request.user, application=application, kind=form.cleaned_data["kind"],
                                 upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
     except ApplicationError as exc:
-        _raise_for(exc)
+        _raise_for(request, exc)
         label = form.fields[exc.field].label if exc.field in form.fields else ""
         messages.error(request, f"{label}: {exc.message}" if label else exc.message)
     else:
@@ -104,26 +115,25 @@ def material_upload(request, pk: int):
 
 
 @require_GET
-@require_capability(Capability.AID_VIEW)
-@require_capability(Capability.AID_PRIVATE)
+@login_required
 def material_download(request, pk: int, material_id: int):
-    application = access_application(user=request.user, id=pk)
+    application = access_application_file(user=request.user, id=pk)
     try:
         material = material_open(actor=request.user, application=application, material_id=material_id)
     except ApplicationError as exc:
-        _raise_for(exc)
+        _raise_for(request, exc)
         raise
     return _attachment(material.file, filename=material.original_name, content_type=served_content_type(material))
 
 
 @require_GET
-@require_capability(Capability.AID_VIEW)
+@login_required
 def document_download(request, pk: int, document_id: int):
-    application = access_application(user=request.user, id=pk)
+    application = access_application_file(user=request.user, id=pk)
     try:
         document = document_open(actor=request.user, application=application, document_id=document_id)
     except ApplicationError as exc:
-        _raise_for(exc)
+        _raise_for(request, exc)
         raise
     filename = f"{document.title}-{application.number}.pdf"
     return _attachment(document.file, filename=filename, content_type="application/pdf")

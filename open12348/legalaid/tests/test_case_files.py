@@ -1,0 +1,53 @@
+"""The assigned lawyer works on their case's file (即时上传); other lawyers cannot reach it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from open12348.audit.models import AuditEvent
+from open12348.legalaid.models import Material
+from open12348.network.tests.factories import STRONG_PASSWORD
+
+from .test_cases_fixtures import ASSIGNED_ON, Clock, assigned, granted, world
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def data(monkeypatch):
+    Clock(monkeypatch, ASSIGNED_ON)
+    return world()
+
+
+def login(client, user):
+    client.login(username=user.username, password=STRONG_PASSWORD)
+    return client
+
+
+def test_the_assigned_lawyer_uploads_and_downloads_on_their_case(client, data):
+    case = assigned(data, granted(data))
+    login(client, data["lawyer"].user)
+    upload = reverse("legalaid:material_upload", args=[case.application_id])
+    response = client.post(upload, {"kind": "evidence", "file": SimpleUploadedFile("欠条.pdf", PDF)})
+    assert response.status_code == 302
+    material = Material.objects.get(application=case.application)
+    assert material.uploaded_by == data["lawyer"].user
+    document = case.application.documents.get(kind="assignment_notice")
+    assert client.get(reverse("legalaid:document_download", args=[case.application_id, document.pk])).status_code == 200
+    assert client.get(reverse("legalaid:material_download",
+                              args=[case.application_id, material.pk])).status_code == 200
+    assert AuditEvent.objects.filter(action="legalaid.material.download", actor=data["lawyer"].user).exists()
+
+
+def test_another_lawyer_gets_404_and_nothing_is_stored(client, data):
+    case = assigned(data, granted(data))
+    document = case.application.documents.get(kind="assignment_notice")
+    login(client, data["other_lawyer"].user)
+    upload = reverse("legalaid:material_upload", args=[case.application_id])
+    assert client.post(upload, {"kind": "evidence", "file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+    assert client.get(reverse("legalaid:document_download",
+                              args=[case.application_id, document.pk])).status_code == 404
+    assert not Material.objects.exists()
