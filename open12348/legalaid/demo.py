@@ -16,13 +16,14 @@ from django.utils import timezone
 from open12348.accounts.models import User
 from open12348.core.idnumber import check_digit
 from open12348.network.choices import InstitutionKind
-from open12348.network.models import Institution
+from open12348.network.models import Institution, Practitioner
 
-from . import services
+from . import services, services_cases
 from .models import Application, CentreProfile
 
 CITY_CODE = "4104"
 DEMO_CENTRE_REGION = "410403"  # 卫东区: where the demo window, reviewer and director work
+DEMO_LAWYER = "王德洲"  # the directory's lawyer, whose account is `lawyer`
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "建国伟强敏静丽军磊洋艳勇杰娟涛明超秀英华平刚桂兰玉梅霞红芳志红海燕文斌辉鹏飞宇浩晨阳欣怡子涵梓萱"
@@ -135,7 +136,36 @@ def legalaid_demo_seed(*, seed: int) -> dict[str, int]:
                      "cause": cause},
         ))
     _progress(made, users=users)
-    return {"applications": len(made)}
+    cases = _cases(made, users=users)
+    return {"applications": len(made), "cases": cases}
+
+
+def _cases(applications: list[Application], *, users: dict) -> int:
+    """Assign the granted wage claims to the demo lawyer 王德洲 and move them along the case's life."""
+    lawyer = Practitioner.objects.filter(name=DEMO_LAWYER, kind="lawyer").select_related("institution").first()
+    account = User.objects.filter(username="lawyer").first()
+    if lawyer is None or account is None:
+        return 0
+    if lawyer.user_id is None:
+        Practitioner.objects.filter(pk=lawyer.pk).update(user=account)
+        lawyer.user = account
+    director = users["director"]
+    today = timezone.localdate()
+    granted = [a for a in applications if a.status == "approved"]
+    for index, application in enumerate(granted[:6]):
+        case = services_cases.case_assign(actor=director, application=application, lawyer=lawyer)
+        if index == 0:
+            continue  # waits for the agreement
+        services_cases.case_sign_agreement(actor=account, case=case, signed_on=today)
+        services_cases.case_begin(actor=account, case=case)
+        services_cases.progress_add(actor=account, case=case, kind="meeting", occurred_on=today,
+                                    note="会见受援人，了解欠薪情况，收集工资表和考勤记录。")
+        if index % 2 == 0:
+            services_cases.progress_add(
+                actor=account, case=case, kind="hearing", occurred_on=today,
+                hearing_at=timezone.now() + dt.timedelta(days=7 + index), court="卫东区劳动人事争议仲裁委员会",
+                courtroom=f"第{index}仲裁庭", note="开庭审理，已提交证据目录。")
+    return min(len(granted), 6)
 
 
 def _progress(applications: list[Application], *, users: dict) -> None:

@@ -439,7 +439,7 @@ def _score(application: Application, lawyer: Practitioner, *, wanted: tuple[str,
         suggestion.reasons.append(_("Member of the women's rights lawyer team, to which this case is routed."))
     if minor and MINORS_SPECIALTY in specialties:
         suggestion.score += W_TEAM
-        suggestion.reasons.append(_("Familiar with minors' cases, as the law asks for a minor (Art. 26)."))
+        suggestion.reasons.append(_("Familiar with minors' cases, as the legal aid procedure rules ask for a minor (Procedure Provisions 2023, Art. 26)."))
     years = lawyer.years_of_practice(today=today)
     if application.matter in EXPERIENCE_MATTERS:
         if years is not None and years >= EXPERIENCE_YEARS:

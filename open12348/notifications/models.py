@@ -61,7 +61,7 @@ class OutboundMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("sending channel"), max_length=8, choices=Channel.choices)
     # A phone number or an e-mail address: personal data, encrypted at rest.
     to = EncryptedTextField(_("to"))
     subject = models.CharField(_("subject"), max_length=200, blank=True)

@@ -2,8 +2,13 @@ import pytest
 
 from open12348.legalaid.choices import ApplicationStatus as S
 from open12348.legalaid.demo import legalaid_demo_seed
-from open12348.legalaid.models import Application, CentreProfile
-from open12348.network.tests.factories import MembershipFactory, UserFactory
+from open12348.legalaid.models import Application, Case, CentreProfile
+from open12348.network.tests.factories import (
+    InstitutionFactory,
+    MembershipFactory,
+    PractitionerFactory,
+    UserFactory,
+)
 
 from .factories import centre_setup
 
@@ -17,6 +22,9 @@ def demo_staff(setup) -> None:
         MembershipFactory(user=UserFactory(username=username), institution=institution, role=role)
     bureau = setup["bureau_admin"].memberships.get().institution
     MembershipFactory(user=UserFactory(username="county_admin"), institution=bureau, role="bureau_admin")
+    firm = InstitutionFactory(kind="law_firm", name="河南鹰城律师事务所", region=setup["regions"]["weidong"])
+    PractitionerFactory(name="王德洲", kind="lawyer", institution=firm)
+    MembershipFactory(user=UserFactory(username="lawyer"), institution=firm, role="lawyer")
 
 
 def test_the_demo_work_fills_every_queue_through_the_services():
@@ -33,6 +41,10 @@ def test_the_demo_work_fills_every_queue_through_the_services():
     assert CentreProfile.objects.get(centre=setup["centre"]).number_prefix == "卫法援"
     numbers = sorted(Application.objects.values_list("number", flat=True))
     assert numbers[0].endswith("第00001号") and numbers[-1].endswith("第00038号")
+    # The demo lawyer's account is linked to the directory's 王德洲 and has cases to work on.
+    cases = Case.objects.filter(lawyer__name="王德洲", lawyer_user__username="lawyer")
+    assert result["cases"] == cases.count() > 0
+    assert cases.filter(status="in_progress").exists()
     # Each decision issued its document.
     decided = Application.objects.filter(status__in=[S.APPROVED, S.REJECTED, S.OBJECTION])
     assert all(a.documents.filter(kind__startswith="decision").exists() for a in decided)
