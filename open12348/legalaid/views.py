@@ -47,6 +47,7 @@ from .eligibility import (
     Group,
     Household,
     Matter,
+    Subtype,
 )
 from .forms import (
     DERIVED_GROUPS,
@@ -380,6 +381,16 @@ def _masked_person(person) -> dict[str, Any] | None:
     return {"obj": person, "id_number": mask_id_number(person.id_number), "phone": mask_phone(person.phone)}
 
 
+def _case_link(user, application: Application) -> tuple[str, str] | None:
+    """Where the work goes on: the case, or the page that assigns a lawyer to it."""
+    case = getattr(application, "case", None)
+    if case is not None:
+        return reverse("cases:detail", args=[case.pk]), _("Open the case")
+    if application.status in workflow.AWAITING_ASSIGNMENT and user_can(user, Capability.AID_ASSIGN):
+        return reverse("cases:assign", args=[application.pk]), _("Assign a lawyer")
+    return None
+
+
 def _render_detail(request: HttpRequest, application: Application, *, bound: dict[str, ActionForm] | None = None,
                    private: dict | None = None, objection_form: ObjectionDecideForm | None = None,
                    status: int = 200) -> HttpResponse:
@@ -414,6 +425,9 @@ def _render_detail(request: HttpRequest, application: Application, *, bound: dic
         "application": application,
         "badge": STATUS_BADGES.get(application.status, "text-bg-light"),
         "matter_label": _matter_label(application.matter),
+        "subtype_label": Subtype(application.matter_subtype).label if application.matter_subtype in Subtype.values
+        else application.matter_subtype,
+        "case_link": _case_link(request.user, application),
         "applicant": _masked_person(application.applicant),
         "agent": _masked_person(application.agent),
         "group_labels": [Group(g).label if g in Group.values else g for g in application.groups or []],

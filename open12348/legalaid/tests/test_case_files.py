@@ -51,3 +51,13 @@ def test_another_lawyer_gets_404_and_nothing_is_stored(client, data):
     assert client.get(reverse("legalaid:document_download",
                               args=[case.application_id, document.pk])).status_code == 404
     assert not Material.objects.exists()
+
+
+def test_the_application_page_leads_to_assignment_and_then_to_the_case(client, data):
+    application = granted(data)
+    login(client, data["director"])
+    page = client.get(reverse("legalaid:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:assign", args=[application.pk]) in page
+    case = assigned(data, application)
+    page = client.get(reverse("legalaid:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:detail", args=[case.pk]) in page
