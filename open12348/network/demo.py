@@ -45,7 +45,7 @@ CITY_NAME = "平顶山市"
 DEFAULT_SEED = 12348
 DEMO_PASSWORD = "Demo@12348"  # noqa: S105  (documented in docs/demo.md; demo databases only)
 REFERENCE_YEAR = 2024  # "today" for ages and years of practice, fixed so that a seed gives one city
-SCALES = ("city",)
+SCALES = ("city", "province")  # "province" is built by legalaid.province, not by demo_plan
 _BATCH = 1000
 
 # The ten county-level divisions of the seed; the file's two development zones are not counties

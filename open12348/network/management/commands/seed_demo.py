@@ -1,4 +1,7 @@
-"""`manage.py seed_demo --scale city [--seed N] [--if-empty]`: build the demo city (Pingdingshan)."""
+"""`manage.py seed_demo --scale city [--seed N] [--if-empty]`: build the demo city (Pingdingshan).
+
+`--scale province [--cases N]` builds Henan province with N legal aid cases instead (docs/scale.md).
+"""
 
 import time
 
@@ -7,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from open12348.core.errors import ApplicationError
 from open12348.legalaid.demo import legalaid_demo_seed
+from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 
 
@@ -33,8 +37,17 @@ class Command(BaseCommand):
             action="store_true",
             help="build the city only, without the demo legal aid applications",
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEFAULT_CASES,
+            help=f"with --scale province: how many legal aid cases (default: {DEFAULT_CASES})",
+        )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, without_legal_aid: bool, **options):
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, without_legal_aid: bool, cases: int, **options):
+        if scale == "province":
+            self._province(seed=seed, cases=cases, if_empty=if_empty, verbosity=options["verbosity"])
+            return
         if if_empty and not demo_database_is_empty():
             self.stdout.write(_("The database already holds data; demo data not loaded."))
             return
@@ -63,6 +76,49 @@ class Command(BaseCommand):
                     "rooms": counts["points_room"],
                     "workstations": counts["points_aid_workstation"],
                     "applications": legal_aid["applications"],
+                }
+            )
+        )
+
+    def _province(self, *, seed: int, cases: int, if_empty: bool, verbosity: int) -> None:
+        if if_empty and province_database_has_cases():
+            self.stdout.write(_("The database already holds legal aid cases; the province was not loaded."))
+            return
+
+        shown = [0]
+
+        def progress(done: int, total: int, seconds: float) -> None:
+            tenth = done * 10 // total  # a line per tenth of the work
+            if tenth == shown[0]:
+                return
+            shown[0] = tenth
+            self.stdout.write(
+                _("%(done)d of %(total)d cases written (%(seconds).0f s)")
+                % {"done": done, "total": total, "seconds": seconds}
+            )
+
+        try:
+            result = province_seed(seed=seed, cases=cases, progress=progress if verbosity else None)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        counts = result.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Province loaded in %(seconds).1f s (seed %(seed)d): %(centres)d legal aid centres, "
+                    "%(firms)d law firms, %(lawyers)d lawyers, %(cases)d cases, %(events)d case events, "
+                    "%(progress)d progress entries, %(people)d people. Accounts: see docs/scale.md."
+                )
+                % {
+                    "seconds": result.seconds,
+                    "seed": seed,
+                    "centres": counts["centres"],
+                    "firms": counts["law_firms"],
+                    "lawyers": counts["lawyers"],
+                    "cases": counts["case"],
+                    "events": counts["caseevent"],
+                    "progress": counts["progressentry"],
+                    "people": counts["person"],
                 }
             )
         )
