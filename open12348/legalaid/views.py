@@ -17,7 +17,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +34,7 @@ from open12348.audit.services import audit_record
 from open12348.core.calendar import days_remaining
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_id_number, mask_phone
+from open12348.core.pagination import CappedPaginator
 
 from . import rules_store, selectors, services, workflow
 from .access import access_application, access_objection
@@ -180,7 +180,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         user=request.user, filters={**form.filters(), "queue": current}, today=today,
     ).prefetch_related(Prefetch("objections", queryset=Objection.objects.filter(status=ObjectionStatus.PENDING),
                                 to_attr="pending_objections"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for application in page.object_list:
         due, complete = application.next_due, application.calendar_complete
