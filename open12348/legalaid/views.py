@@ -34,7 +34,7 @@ from open12348.audit.services import audit_record
 from open12348.core.calendar import days_remaining
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_id_number, mask_phone
-from open12348.core.pagination import CappedPaginator
+from open12348.core.pagination import paginate_in_two_steps
 
 from . import rules_store, selectors, services, workflow
 from .access import access_application, access_objection
@@ -180,7 +180,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         user=request.user, filters={**form.filters(), "queue": current}, today=today,
     ).prefetch_related(Prefetch("objections", queryset=Objection.objects.filter(status=ObjectionStatus.PENDING),
                                 to_attr="pending_objections"))
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate_in_two_steps(qs, number=request.GET.get("page"), per_page=PAGE_SIZE)
     rows = []
     for application in page.object_list:
         due, complete = application.next_due, application.calendar_complete

@@ -40,7 +40,7 @@ from open12348.accounts.scope import restrict_to_regions
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_phone
-from open12348.core.pagination import CappedPaginator
+from open12348.core.pagination import paginate_in_two_steps
 from open12348.network.selectors import practitioner_list_visible_to
 
 from . import selectors_cases, services_cases, workflow
@@ -282,7 +282,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The selector restricts, joins the related rows and sorts (priority first, nearest deadline).
     qs = selectors_cases.case_list_visible_to(user=request.user, filters=form.filters(), today=today)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate_in_two_steps(qs, number=request.GET.get("page"), per_page=PAGE_SIZE)
     rows = [{"obj": case, "badge": STATUS_BADGES.get(case.status, "text-bg-light"),
              "matter_label": _matter_label(case.matter),
              "deadline": _deadline(case.next_due, today=today)} for case in page.object_list]
