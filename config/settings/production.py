@@ -37,3 +37,23 @@ CACHES = {
         "LOCATION": env("REDIS_URL", default="redis://127.0.0.1:6379/0"),
     }
 }
+
+# Uploaded case materials and issued documents: S3-compatible object storage when configured
+# (the bucket is private; files are only ever served by the application after an access check).
+if env("STORAGE_S3_BUCKET", default=""):
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("STORAGE_S3_BUCKET"),
+                "endpoint_url": env("STORAGE_S3_ENDPOINT", default=None),
+                "region_name": env("STORAGE_S3_REGION", default=None),
+                "access_key": env("STORAGE_S3_ACCESS_KEY", default=None),
+                "secret_key": env("STORAGE_S3_SECRET_KEY", default=None),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }

@@ -48,3 +48,14 @@ def test_production_refuses_unsafe_configuration(override, complaint):
     result = manage("check", **override)
     assert result.returncode != 0
     assert complaint in result.stderr
+
+
+def test_production_keeps_files_in_object_storage_when_a_bucket_is_configured():
+    result = manage(
+        "shell", "-c",
+        "from django.core.files.storage import default_storage as s; s._setup(); "
+        "print(type(s._wrapped).__name__, s._wrapped.bucket_name, s._wrapped.default_acl)",
+        STORAGE_S3_BUCKET="legal-aid-files", STORAGE_S3_ENDPOINT="http://127.0.0.1:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "S3Storage legal-aid-files private" in result.stdout
