@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.db.models import Max, Value
+from django.db.models import F, Max, Value
 from django.utils.translation import gettext as _
 
 from open12348.accounts.models import User
@@ -58,6 +58,7 @@ from open12348.network.pinyin import pinyin_keys
 from open12348.network.regions import divisions_read_csv, regions_load
 from open12348.network.services import practitioner_derive_keys
 
+from . import workflow
 from .choices import ApplicationStatus, ArchiveResult, CaseStatus, SubsidyStatus
 from .demo import GIVEN, SURNAMES
 from .models import (
@@ -1047,6 +1048,8 @@ def _finish(*, generator: _Generator, seed: int, cases: int, counts: dict[str, i
         elif row.last != last:
             NumberSequence.objects.filter(pk=row.pk).update(last=last)
     NumberSequence.objects.bulk_create(new, batch_size=1000)
+    for status, (_kind, column) in workflow.CASE_DEADLINE_OF_STATUS.items():  # what the services keep
+        Case.objects.filter(status=status).update(next_due=F(column))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, so the first queries get good plans
             for model in _TABLES:

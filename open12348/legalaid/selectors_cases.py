@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case as SqlCase  # `Case` is the model here
 from django.db.models import (
     Count,
     DateTimeField,
@@ -22,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -50,12 +48,7 @@ EXPERIENCE_YEARS = 3
 ASSIGNABLE_KINDS = (PractitionerKind.LAWYER, PractitionerKind.AID_STAFF)
 
 # Which open date each status waits on, and whose it is.
-DEADLINE_OF_STATUS = {
-    CaseStatus.ASSIGNED: ("agreement", "agreement_due"),
-    CaseStatus.RETURNED: ("closing", "closing_due"),
-    CaseStatus.CLOSED: ("subsidy", "subsidy_due"),
-    CaseStatus.ARCHIVED: ("subsidy", "subsidy_due"),
-}
+DEADLINE_OF_STATUS = workflow.CASE_DEADLINE_OF_STATUS
 LAWYER_DEADLINES = frozenset({"agreement", "closing"})
 # Statuses in which the lawyer must keep recording progress (Art. 46); before the agreement the
 # agreement deadline is what counts.
@@ -92,11 +85,7 @@ def _restrict(queryset: QuerySet, *, user, prefix: str = "") -> QuerySet:
 
 
 def _with_next_due(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    return queryset.annotate(next_due=SqlCase(
-        *[When(status=status, then=F(column)) for status, (_kind, column) in DEADLINE_OF_STATUS.items()],
-        default=Value(None),
-    ))
-
+    return queryset  # next_due is a stored column, kept by the services
 
 def quiet_since(*, today: dt.date) -> dt.datetime:
     """Cases whose last work (or assignment) is before this moment have gone the configured number
@@ -138,11 +127,9 @@ def case_list_visible_to(*, user, filters: dict | None = None, today: dt.date | 
         qs = qs.filter(next_due__lt=today)
     elif deadline == "no_progress":
         qs = without_progress(qs, today=today)
-    qs = qs.annotate(priority_rank=SqlCase(When(priority=True, then=Value(0)), default=Value(1),
-                                         output_field=IntegerField()))
     return qs.select_related(
         "application__applicant", "centre", "region", "institution", "lawyer", "lawyer_user",
-    ).order_by("priority_rank", F("next_due").asc(nulls_last=True), "-assigned_at", "-id")
+    ).order_by("-priority", F("next_due").asc(nulls_last=True), "-assigned_at", "-id")
 
 
 def access_case(*, user, id: int) -> Case:

@@ -168,7 +168,8 @@ def _move(case: Case, *, to: str, actor, kind: str, note: str = "", data: dict |
     before = case.status
     case.status = to
     case.version += 1
-    case.save(update_fields=["status", "version", "updated_at", *fields])
+    case.next_due = workflow.case_next_due(case)
+    case.save(update_fields=["status", "version", "next_due", "updated_at", *fields])
     _event(case, actor=actor, kind=kind, from_status=before, note=note, data=data)
     audit_record(actor=actor, action=f"legalaid.case.{kind}", obj=case,
                  changes={"before": {"status": before}, "after": {"status": to}}, extra=data or {})
@@ -313,6 +314,8 @@ def case_assign(*, actor, application: Application, lawyer: Practitioner, instit
         stage=application.stage, priority=application.priority, institution=institution, lawyer=lawyer,
         lawyer_user=lawyer.user, assigned_at=now, agreement_due=_due(timezone.localdate(now), DeadlineKind.AGREEMENT),
     )
+    case.next_due = workflow.case_next_due(case)
+    case.save(update_fields=["next_due"])
     _ensure_parties(application)
     Assignment.objects.create(case=case, institution=institution, lawyer=lawyer, assigned_at=now,
                               assigned_by=_user(actor), reasons=reasons, conflict_override=override if conflicts else "")

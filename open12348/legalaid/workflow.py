@@ -73,3 +73,18 @@ def case_target(action: str, current: str) -> str | None:
 
 def case_actions_from(current: str) -> list[str]:
     return [action for action, (sources, _) in CASE_TRANSITIONS.items() if current in sources]
+
+
+# Which deadline counts in which status (a case with none has no next deadline).
+CASE_DEADLINE_OF_STATUS: dict[str, tuple[str, str]] = {
+    C.ASSIGNED: ("agreement", "agreement_due"),
+    C.RETURNED: ("closing", "closing_due"),
+    C.CLOSED: ("subsidy", "subsidy_due"),
+    C.ARCHIVED: ("subsidy", "subsidy_due"),
+}
+
+
+def case_next_due(case):
+    """The case's next deadline in its current status, from its stored due dates."""
+    entry = CASE_DEADLINE_OF_STATUS.get(case.status)
+    return getattr(case, entry[1]) if entry else None

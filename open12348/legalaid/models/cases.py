@@ -74,6 +74,9 @@ class Case(TimeStampedModel):
     subsidy_due = models.DateField(_("subsidy review due"), null=True, blank=True)
     archive_number = models.CharField(_("archive number"), max_length=40, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The deadline that matters in the current status (workflow.CASE_DEADLINE_OF_STATUS), kept by the
+    # services on every change so that lists sort on an index instead of computing it per row.
+    next_due = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -86,6 +89,11 @@ class Case(TimeStampedModel):
             models.Index(fields=["centre", "status", "agreement_due"], name="case_centre_agreement_idx"),
             models.Index(fields=["status", "closing_due"], name="case_closing_due_idx"),
             models.Index(fields=["lawyer", "status"], name="case_practitioner_status_idx"),
+            # The list's order (green channel first, nearest deadline, newest) within a region,
+            # within a status, and over everything.
+            models.Index(fields=["region", "-priority", "next_due", "-assigned_at", "-id"], name="case_list_region_idx"),
+            models.Index(fields=["status", "-priority", "next_due", "-assigned_at", "-id"], name="case_list_status_idx"),
+            models.Index(fields=["-priority", "next_due", "-assigned_at", "-id"], name="case_list_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -61,3 +61,13 @@ def test_the_application_page_leads_to_assignment_and_then_to_the_case(client, d
     case = assigned(data, application)
     page = client.get(reverse("legalaid:detail", args=[application.pk])).content.decode()
     assert reverse("cases:detail", args=[case.pk]) in page
+
+
+def test_the_stored_next_deadline_follows_the_status(data):
+    from open12348.legalaid import services_cases
+
+    case = assigned(data, granted(data))
+    assert case.next_due == case.agreement_due is not None
+    services_cases.case_sign_agreement(actor=data["lawyer"].user, case=case, signed_on=ASSIGNED_ON)
+    case.refresh_from_db()
+    assert case.next_due is None  # in progress: no dated deadline, the no-progress flag watches it
