@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
+from open12348.api.pagination import TwoStepPagination
 from open12348.core.serializers import ApiErrorSerializer
 from open12348.network.apis import PublicRateThrottle
 from open12348.network.models import Institution
@@ -304,6 +305,7 @@ class StaffApi:
 
 class ApplicationListApi(StaffApi, generics.ListCreateAPIView):
     serializer_class = ApplicationListSerializer
+    pagination_class = TwoStepPagination
     filter_backends: list = []
 
     @property

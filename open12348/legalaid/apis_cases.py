@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
+from open12348.api.pagination import TwoStepPagination
 from open12348.audit.services import audit_record
 from open12348.core.calendar import days_remaining
 from open12348.core.serializers import ApiErrorSerializer
@@ -262,6 +263,7 @@ class CaseFilterSerializer(serializers.Serializer):
 
 class CaseListApi(CaseApi, generics.ListAPIView):
     serializer_class = CaseListSerializer
+    pagination_class = TwoStepPagination
     filter_backends: list = []
 
     def get_queryset(self):
