@@ -96,6 +96,22 @@ def _assignment_records(horizon: dt.date) -> list[CaseDeadlineRecord]:
     ]
 
 
+def _review_records(horizon: dt.date) -> list[CaseDeadlineRecord]:
+    """Art. 43: applications to decide within 7 days of receipt (the clock stops while materials are awaited)."""
+    applications = list(Application.objects.filter(
+        status__in=workflow.REVIEW_OPEN, review_due__isnull=False, review_due__lte=horizon,
+    ).order_by("review_due", "id"))
+    staff = _centre_staff({a.centre_id for a in applications}, CENTRE_REVIEWERS)
+    return [
+        CaseDeadlineRecord(
+            key=f"legalaid.application:{a.pk}:review", kind="review", due=a.review_due,
+            recipients=staff.get(a.centre_id, ()), title=_("Decide on application %(number)s") % {"number": a.number},
+            url=_url("legalaid:detail", a.pk), obj=a,
+        )
+        for a in applications
+    ]
+
+
 def _lawyer_records(horizon: dt.date) -> list[CaseDeadlineRecord]:
     records = []
     agreement = Case.objects.filter(status=CaseStatus.ASSIGNED, agreement_due__lte=horizon).select_related(
@@ -134,7 +150,8 @@ def case_deadline_records(*, today: dt.date, within_days: int = 1) -> list[CaseD
     A fixed number of queries whatever the number of cases.
     """
     horizon = today + dt.timedelta(days=within_days)
-    records = [*_assignment_records(horizon), *_lawyer_records(horizon), *_subsidy_records(horizon)]
+    records = [*_review_records(horizon), *_assignment_records(horizon), *_lawyer_records(horizon),
+               *_subsidy_records(horizon)]
     return sorted(records, key=lambda r: (r.due, r.key))
 
 

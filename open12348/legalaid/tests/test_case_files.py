@@ -71,3 +71,19 @@ def test_the_stored_next_deadline_follows_the_status(data):
     services_cases.case_sign_agreement(actor=data["lawyer"].user, case=case, signed_on=ASSIGNED_ON)
     case.refresh_from_db()
     assert case.next_due is None  # in progress: no dated deadline, the no-progress flag watches it
+
+
+def test_the_review_deadline_is_reminded_to_the_centres_reviewers(data, monkeypatch):
+    import datetime as dt
+
+    from open12348.legalaid import services
+    from open12348.legalaid.reminders import case_deadline_records
+    from open12348.legalaid.tests.factories import wage_claim
+
+    application = services.application_create(actor=data["window_staff"], centre=data["centre"], channel="window",
+                                              **wage_claim())
+    records = [r for r in case_deadline_records(today=application.review_due - dt.timedelta(days=1))
+               if r.kind == "review"]
+    assert [r.key for r in records] == [f"legalaid.application:{application.pk}:review"]
+    assert set(records[0].recipients) == {data["reviewer"], data["director"]}
+    assert records[0].url == reverse("legalaid:detail", args=[application.pk])
