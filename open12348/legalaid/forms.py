@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -74,15 +73,6 @@ def apply_application_error(form: forms.Form, exc: ApplicationError) -> None:
     problems = getattr(exc, "errors", None) or ((exc.field, exc.code, exc.message),)
     for field, _code, message in problems:
         form.add_error(form_field_for(form, field), str(message))
-
-
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Model validation raised inside a service (full_clean): same treatment as ApplicationError."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class StyledForm(forms.Form):

@@ -33,6 +33,7 @@ from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.calendar import days_remaining
 from open12348.core.errors import ApplicationError, ConflictError
+from open12348.core.forms import apply_validation_error
 from open12348.core.masking import mask_id_number, mask_phone
 from open12348.core.pagination import paginate_in_two_steps
 
@@ -63,7 +64,6 @@ from .forms import (
     ReviewStartForm,
     SupplementRequestForm,
     apply_application_error,
-    apply_validation_error,
     form_field_for,
     own_centre,
 )

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -50,15 +49,6 @@ def apply_application_error(form: forms.Form, exc: ApplicationError) -> None:
     """Show a service's refusal next to the input it concerns; the form keeps what was typed."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
-
-
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    """Model validation raised inside a service (full_clean): same treatment as ApplicationError."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class ConsoleFilterForm(forms.Form):

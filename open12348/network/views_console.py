@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from open12348.accounts.permissions import require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.core.errors import ApplicationError
+from open12348.core.forms import apply_validation_error
 from open12348.core.masking import mask_id_number, mask_phone
 
 from . import services as network_services
@@ -29,7 +30,6 @@ from .forms import (
     InstitutionForm,
     PractitionerForm,
     apply_application_error,
-    apply_validation_error,
 )
 from .selectors import institution_list_visible_to, practitioner_list_visible_to
 
