@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "open12348.network",
     "open12348.legalaid",
     "open12348.notifications",
+    "open12348.quality",
     "open12348.api",
     "open12348.web",
 ]
