@@ -46,6 +46,8 @@ class Capability(models.TextChoices):
     AID_ARCHIVE = "legalaid.archive", _("Review closing files and archive cases")
     AID_SUBSIDY = "legalaid.subsidy", _("Pay lawyers' subsidies")
     HEARINGS_VIEW = "legalaid.hearings", _("See the calendar of hearings (to plan hearing observation)")
+    QUALITY_EVALUATE = "quality.evaluate", _("Evaluate case quality, draw samples and follow up problems")
+    QUALITY_SCHEMES = "quality.schemes", _("Edit the quality evaluation schemes")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
@@ -63,12 +65,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.LAWYER: frozenset({Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE}),
     Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE),
     Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE),
-    Role.EVALUATOR: frozenset(_STAFF | {Capability.HEARINGS_VIEW}),
+    Role.EVALUATOR: frozenset(_STAFF | {Capability.HEARINGS_VIEW, Capability.QUALITY_EVALUATE}),
     Role.MEDIATOR: frozenset(_STAFF),
     Role.BUREAU_ADMIN: frozenset(
         _STAFF
         | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
-        | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES, Capability.HEARINGS_VIEW}
+        | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES, Capability.HEARINGS_VIEW,
+           Capability.QUALITY_SCHEMES}
     ),
     Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),
