@@ -609,6 +609,18 @@ def archive_review(*, actor, case: Case, passed: bool, reasons: str = "", file_r
 
 
 @transaction.atomic
+@transaction.atomic
+def case_mark_evaluated(*, actor, case: Case, grade: str) -> Case:
+    """The quality check graded the case (Art. 57–59): the last step of its life. Idempotent."""
+    _require(actor, Capability.QUALITY_EVALUATE)
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.status == workflow.C.EVALUATED:
+        return current
+    current, to = _locked(current, action="evaluate", expected_version=None,
+                          check=lambda c: _check_staff(actor, c, Capability.QUALITY_EVALUATE))
+    return _move(current, to=to, actor=actor, kind="evaluated", data={"grade": grade})
+
+
 def subsidy_pay(*, actor, case: Case, paid_on: dt.date, expected_version: int | None = None) -> Subsidy:
     """Art. 52: the lawyer's subsidy is paid; it goes on the payment list of `paid_on`'s month."""
     _require(actor, Capability.AID_SUBSIDY)

@@ -29,12 +29,15 @@ from open12348.core.calendar_store import legal_calendar
 from open12348.core.errors import ApplicationError
 from open12348.legalaid.choices import CaseStatus, ProgressKind, SubsidyStatus
 from open12348.legalaid.models import Case, ProgressEntry, Subsidy, SubsidyStandard
+from open12348.legalaid.services_cases import case_mark_evaluated
 
 from .choices import GRADE_ORDER, ContactMode, Grade, Method, Organ, TicketStatus
 from .models import CaseGrade, Evaluation, Sample, SampleCase, Scheme, SchemeItem, Ticket
 from .schemes import DEFAULT_BANDS
 
 EVALUATOR = Capability.QUALITY_EVALUATE
+# Statuses from which a grade completes the case (legalaid workflow: "evaluate").
+CASE_EVALUABLE = frozenset({CaseStatus.ARCHIVED, CaseStatus.SUBSIDY_PAID})
 SCHEME_ADMIN = Capability.QUALITY_SCHEMES
 # A file can be reviewed once the lawyer has submitted the closing file.
 REVIEWABLE = frozenset({CaseStatus.CLOSED, CaseStatus.ARCHIVED, CaseStatus.SUBSIDY_PAID, CaseStatus.EVALUATED})
@@ -346,6 +349,8 @@ def case_grade(*, actor, case: Case) -> CaseGrade:
             ticket_open(actor=actor, case=case, reason=UNQUALIFIED_REASON, owner=case.lawyer_user,
                         correction=correction + ".")
         subsidy_reduce_for_quality(actor=actor, case=case, grade=record)
+    if case.status in CASE_EVALUABLE:  # an archived case ends its life here; an open one is graded again later
+        case_mark_evaluated(actor=actor, case=case, grade=grade)
     return record
 
 

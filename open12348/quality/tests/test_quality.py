@@ -357,6 +357,9 @@ def test_end_to_end_unqualified_case(data, clock):
     grade = services.case_grade(actor=data["evaluator"], case=case)
     assert grade.grade == "不合格"
     assert set(grade.detail["methods"]) == {"file_review", "hearing", "follow_up", "opinion"}
+    case.refresh_from_db()  # the archived case's life ends with its grade
+    assert case.status == "evaluated"
+    assert case.events.filter(kind="evaluated").count() == 1
 
     ticket = Ticket.objects.get(case=case, status="open")
     assert ticket.owner == data["lawyer"].user
@@ -369,6 +372,7 @@ def test_end_to_end_unqualified_case(data, clock):
 
     # Grading again neither opens a second ticket nor reduces the subsidy twice.
     services.case_grade(actor=data["evaluator"], case=case)
+    assert case.events.filter(kind="evaluated").count() == 1
     subsidy.refresh_from_db()
     assert subsidy.amount == Decimal("600.00")
     assert Ticket.objects.filter(case=case).count() == 1
