@@ -18,26 +18,15 @@ from open12348.legalaid.models import Application, Case, Objection
 from open12348.legalaid.selectors_cases import access_case
 
 from .test_cases_fixtures import (
-    ASSIGNED_ON,
-    Clock,
     assigned,
     closed,
     granted,
     in_progress,
-    world,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, ASSIGNED_ON)
-
-
-@pytest.fixture
-def data(clock):
-    return world()
 
 ROLES = ("window_staff", "reviewer", "director", "own_lawyer", "other_lawyer", "bureau_admin", "other_county")
 

@@ -17,26 +17,15 @@ from open12348.notifications.models import Notification
 
 from .factories import id_number, wage_claim
 from .test_cases_fixtures import (
-    ASSIGNED_ON,
-    Clock,
     assigned,
     closed,
     granted,
     in_progress,
-    world,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, ASSIGNED_ON)
-
-
-@pytest.fixture
-def data(clock):
-    return world()
 
 
 def claimant(n: int) -> dict:

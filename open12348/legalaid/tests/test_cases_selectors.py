@@ -23,8 +23,6 @@ from open12348.network.tests.factories import staff_in
 
 from .factories import WOMAN_ELDERLY, id_number, wage_claim
 from .test_cases_fixtures import (
-    ASSIGNED_ON,
-    Clock,
     assigned,
     at,
     closed,
@@ -32,20 +30,11 @@ from .test_cases_fixtures import (
     in_progress,
     lawyer,
     notified,
-    world,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, ASSIGNED_ON)
-
-
-@pytest.fixture
-def data(clock):
-    return world()
 
 
 def claimant(n: int) -> dict:

@@ -49,14 +49,6 @@ from .test_documents import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, ASSIGNED_ON)
-
-
-@pytest.fixture
-def data(clock):
-    return world()
 
 
 def audited(action: str, case: Case) -> bool:
