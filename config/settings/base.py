@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "open12348.legalaid",
     "open12348.notifications",
     "open12348.quality",
+    "open12348.hotline",
+    "open12348.consult",
+    "open12348.portal",
     "open12348.api",
     "open12348.web",
 ]

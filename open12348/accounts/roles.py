@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     DIRECTOR = "director", _("Centre director")
     LAWYER = "lawyer", _("Lawyer")
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+    HOTLINE_SUPERVISOR = "hotline_supervisor", _("Hotline supervisor")
     DUTY_LAWYER = "duty_lawyer", _("Duty lawyer")
     EVALUATOR = "evaluator", _("Quality evaluator")
     MEDIATOR = "mediator", _("Mediator")
@@ -48,6 +49,11 @@ class Capability(models.TextChoices):
     HEARINGS_VIEW = "legalaid.hearings", _("See the calendar of hearings (to plan hearing observation)")
     QUALITY_EVALUATE = "quality.evaluate", _("Evaluate case quality, draw samples and follow up problems")
     QUALITY_SCHEMES = "quality.schemes", _("Edit the quality evaluation schemes")
+    HOTLINE_ANSWER = "hotline.answer", _("Take hotline calls, call back and search the knowledge base")
+    HOTLINE_MANAGE = "hotline.manage", _("Run the hotline: roster, call sampling, knowledge base, figures")
+    CONSULT_ANSWER = "consult.answer", _("Answer citizens' online questions")
+    CONSULT_MANAGE = "consult.manage", _("Publish answered questions to the public Q&A library")
+    FEEDBACK_FOLLOW_UP = "feedback.follow_up", _("Follow up citizens' dissatisfied ratings")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
@@ -60,18 +66,26 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Reception registers applications but never sees incomes or full ID numbers (QUALITY.md).
     Role.WINDOW_STAFF: frozenset(_STAFF | _INTAKE),
     Role.REVIEWER: frozenset(_STAFF | _REVIEW),
-    Role.DIRECTOR: frozenset(_STAFF | _REVIEW | {Capability.DASHBOARD_VIEW, Capability.AID_SUBSIDY}),
+    Role.DIRECTOR: frozenset(
+        _STAFF | _REVIEW | {Capability.DASHBOARD_VIEW, Capability.AID_SUBSIDY, Capability.FEEDBACK_FOLLOW_UP}
+    ),
     # A lawyer sees their own cases only (the case selectors restrict by assignment, not by region).
     Role.LAWYER: frozenset({Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE}),
-    Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE),
-    Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE),
+    Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE | {Capability.HOTLINE_ANSWER}),
+    Role.HOTLINE_SUPERVISOR: frozenset(
+        _STAFF | _INTAKE
+        | {Capability.HOTLINE_ANSWER, Capability.HOTLINE_MANAGE, Capability.CONSULT_ANSWER, Capability.CONSULT_MANAGE,
+           Capability.FEEDBACK_FOLLOW_UP, Capability.DASHBOARD_VIEW}
+    ),
+    Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE | {Capability.HOTLINE_ANSWER, Capability.CONSULT_ANSWER}),
     Role.EVALUATOR: frozenset(_STAFF | {Capability.HEARINGS_VIEW, Capability.QUALITY_EVALUATE}),
     Role.MEDIATOR: frozenset(_STAFF),
     Role.BUREAU_ADMIN: frozenset(
         _STAFF
         | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
         | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES, Capability.HEARINGS_VIEW,
-           Capability.QUALITY_SCHEMES}
+           Capability.QUALITY_SCHEMES, Capability.HOTLINE_MANAGE, Capability.CONSULT_MANAGE,
+           Capability.FEEDBACK_FOLLOW_UP}
     ),
     Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),

@@ -10,6 +10,10 @@ urlpatterns = [
     path("v1/", include("open12348.core.api_urls")),
     path("v1/", include("open12348.legalaid.api_urls")),
     path("v1/", include("open12348.legalaid.api_urls_cases")),
+    path("v1/", include("open12348.quality.api_urls")),
+    path("v1/", include("open12348.hotline.api_urls")),
+    path("v1/", include("open12348.consult.api_urls")),
+    path("v1/", include("open12348.portal.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

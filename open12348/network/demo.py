@@ -924,6 +924,7 @@ class _Planner:
             AccountPlan("director", Role.DIRECTOR, f"aid:{weidong}", "周慧"),
             AccountPlan("lawyer", Role.LAWYER, firm, SPEC_LAWYER_NAME),
             AccountPlan("hotline", Role.HOTLINE_OPERATOR, f"aid:{city}", "刘娜"),
+            AccountPlan("hotlinelead", Role.HOTLINE_SUPERVISOR, f"aid:{city}", "王静"),
             AccountPlan("dutylawyer", Role.DUTY_LAWYER, f"aid:{weidong}", "陈刚"),
             AccountPlan("evaluator", Role.EVALUATOR, f"aid:{city}", "杨帆"),
             AccountPlan("mediator", Role.MEDIATOR, mediation, "马秀兰"),

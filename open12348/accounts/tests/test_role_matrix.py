@@ -20,6 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     Role.DIRECTOR: _STAFF,
     Role.LAWYER: _STAFF,
     Role.HOTLINE_OPERATOR: _STAFF,
+    Role.HOTLINE_SUPERVISOR: _STAFF,
     Role.DUTY_LAWYER: _STAFF,
     Role.EVALUATOR: _STAFF,
     Role.MEDIATOR: _STAFF,

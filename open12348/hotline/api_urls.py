@@ -1,0 +1,7 @@
+"""The hotline API, included at /api/v1/. Paths have no trailing slash."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "hotline_api"
+
+urlpatterns: list = []
