@@ -115,7 +115,7 @@ def human_size(size: int) -> str:
 # --- layout --------------------------------------------------------------------------------
 
 @cache
-def _styles() -> dict[str, ParagraphStyle]:
+def pdf_styles() -> dict[str, ParagraphStyle]:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     base = ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.9, wordWrap="CJK")
     return {
@@ -130,12 +130,12 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: str = "body") -> Paragraph:
+def pdf_paragraph(text: str, style: str = "body") -> Paragraph:
     """A paragraph of plain text: what users typed is escaped, never read as markup."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), _styles()[style])
+    return Paragraph(escape(text).replace("\n", "<br/>"), pdf_styles()[style])
 
 
-def _matter_words(application: Application) -> str:
+def matter_words(application: Application) -> str:
     info = MATTER_INFO.get(application.matter)
     term = info.term_zh if info else application.matter
     cause = application.cause.strip()
@@ -156,11 +156,11 @@ def _parties(application: Application) -> list[Paragraph]:
         if agent.id_number:
             extras.append(f"身份证号：{mask_id_number(agent.id_number)}")
         lines.append(line + (f"（{'，'.join(extras)}）" if extras else ""))
-    lines.append(f"申请事项：{_matter_words(application)}")
+    lines.append(f"申请事项：{matter_words(application)}")
     if application.opposing_party:
         lines.append(f"对方当事人：{application.opposing_party}")
     lines.append(f"申请日期：{chinese_date(timezone.localdate(application.received_at))}")
-    return [_p(line, "field") for line in lines]
+    return [pdf_paragraph(line, "field") for line in lines]
 
 
 def _bureau_name(application: Application) -> str:
@@ -172,33 +172,33 @@ def _bureau_name(application: Application) -> str:
 def _grant_body(application: Application) -> list:
     form = AID_FORM_TERMS.get(application.aid_form, application.get_aid_form_display())
     return [
-        _p(f"{application.applicant.name}：", "field"),
-        _p(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，本中心已依法审查。"
+        pdf_paragraph(f"{application.applicant.name}：", "field"),
+        pdf_paragraph(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，本中心已依法审查。"
            f"经审查，你的申请符合{LAA}规定的法律援助条件，本中心决定给予法律援助。"),
-        _p(f"法律援助形式：{form}。", "field"),
-        _p(f"本中心将自作出本决定之日起三日内指派法律援助人员为你提供法律援助（{LAA}第四十三条）。"
+        pdf_paragraph(f"法律援助形式：{form}。", "field"),
+        pdf_paragraph(f"本中心将自作出本决定之日起三日内指派法律援助人员为你提供法律援助（{LAA}第四十三条）。"
            "请你如实陈述与法律援助事项有关的情况，及时提供证据材料，协助、配合办理法律援助事项（第四十七条）。"),
-        _p(f"法律援助是免费的。法律援助人员不得向你收取任何财物（{LAA}第二十条）；"
+        pdf_paragraph(f"法律援助是免费的。法律援助人员不得向你收取任何财物（{LAA}第二十条）；"
            "如有收取财物的情形，请向本中心或者司法行政部门反映。"),
     ]
 
 
 def _refuse_body(application: Application) -> list:
     flowables = [
-        _p(f"{application.applicant.name}：", "field"),
-        _p(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，本中心已依法审查。"
+        pdf_paragraph(f"{application.applicant.name}：", "field"),
+        pdf_paragraph(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，本中心已依法审查。"
            f"根据{LAA}第四十三条的规定，本中心决定不予法律援助。理由如下："),
-        _p(application.decision_reasons or "（未载明理由）", "item"),
+        pdf_paragraph(application.decision_reasons or "（未载明理由）", "item"),
     ]
     rules = (application.eligibility or {}).get("rules") or []
     if rules:
-        flowables.append(_p("审查适用的规定：", "field"))
+        flowables.append(pdf_paragraph("审查适用的规定：", "field"))
         for number, rule in enumerate(rules, start=1):
             source = f"（{rule['source']}）" if rule.get("source") else ""
-            flowables.append(_p(f"{number}. {rule.get('code', '')} {rule.get('title', '')}{source}", "item"))
+            flowables.append(pdf_paragraph(f"{number}. {rule.get('code', '')} {rule.get('title', '')}{source}", "item"))
     bureau = _bureau_name(application)
     where = f"设立本中心的司法行政部门（{bureau}）" if bureau else "设立本中心的司法行政部门"
-    flowables.append(_p(
+    flowables.append(pdf_paragraph(
         f"如对本决定有异议，可以向{where}提出。司法行政部门应当自收到异议之日起五日内进行审查，"
         "作出维持本中心决定或者责令本中心改正的决定。对司法行政部门维持本决定不服的，"
         f"可以依法申请行政复议或者提起行政诉讼（{LAA}第四十九条）。"
@@ -212,14 +212,14 @@ def _supplement_body(application: Application) -> list:
         raise ApplicationError(_("There is no open request for materials to put in a notice."),
                                code="no_open_request", status=409)
     flowables = [
-        _p(f"{application.applicant.name}：", "field"),
-        _p(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，经审查，申请材料不齐全。"
+        pdf_paragraph(f"{application.applicant.name}：", "field"),
+        pdf_paragraph(f"你于{chinese_date(timezone.localdate(application.received_at))}提出的法律援助申请，经审查，申请材料不齐全。"
            f"根据{LAA}第四十三条第二款的规定，现一次性告知你需要补充的全部材料如下："),
     ]
-    flowables += [_p(f"{number}. {item}", "item") for number, item in enumerate(request.items, start=1)]
+    flowables += [pdf_paragraph(f"{number}. {item}", "item") for number, item in enumerate(request.items, start=1)]
     if request.note:
-        flowables.append(_p(f"说明：{request.note}", "item"))
-    flowables.append(_p(
+        flowables.append(pdf_paragraph(f"说明：{request.note}", "item"))
+    flowables.append(pdf_paragraph(
         f"请于{chinese_date(request.due)}前将上述材料提交本中心，或者对无法提供的材料作出说明。"
         "补充材料期间不计入审查期限。逾期未按要求补充材料或者作出说明的，视为撤回申请。"
     ))
@@ -227,25 +227,25 @@ def _supplement_body(application: Application) -> list:
 
 
 def _receipt_body(application: Application) -> list:
-    flowables = [_p(f"本中心已收到{application.applicant.name}提交的下列法律援助申请材料：")]
+    flowables = [pdf_paragraph(f"本中心已收到{application.applicant.name}提交的下列法律援助申请材料：")]
     header = ["序号", "材料类别", "文件名称", "大小", "接收时间"]
-    rows = [[_p(text, "cell") for text in header]]
+    rows = [[pdf_paragraph(text, "cell") for text in header]]
     labels = dict(MaterialKind.choices)
     for number, material in enumerate(application.materials.order_by("uploaded_at", "id"), start=1):
         received = timezone.localtime(material.uploaded_at)
-        rows.append([_p(text, "cell") for text in (
+        rows.append([pdf_paragraph(text, "cell") for text in (
             str(number), str(labels.get(material.kind, material.kind)), material.original_name,
             human_size(material.size), f"{chinese_date(received.date())} {received:%H:%M}",
         )])
     if len(rows) == 1:
-        rows.append([_p(text, "cell") for text in ("", "（尚未收到材料）", "", "", "")])
+        rows.append([pdf_paragraph(text, "cell") for text in ("", "（尚未收到材料）", "", "", "")])
     table = Table(rows, colWidths=[12 * mm, 40 * mm, 60 * mm, 20 * mm, 36 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, "black"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     flowables += [table, Spacer(1, 4 * mm),
-                  _p("本凭证仅证明本中心已收到上列材料，不表示已作出是否给予法律援助的决定。")]
+                  pdf_paragraph("本凭证仅证明本中心已收到上列材料，不表示已作出是否给予法律援助的决定。")]
     return flowables
 
 
@@ -265,24 +265,24 @@ def _assignment_body(application: Application) -> list:
     basis = (f"根据{LAA}第三十六条的规定，本中心收到{_organ_name(application)}的通知" if notified
              else f"经审查，该申请符合法律援助条件。根据{LAA}第四十三条的规定")
     flowables = [
-        _p(f"{case.institution.name}：", "field"),
-        _p(f"{application.applicant.name}{_matter_words(application)}一案，{basis}，"
+        pdf_paragraph(f"{case.institution.name}：", "field"),
+        pdf_paragraph(f"{application.applicant.name}{matter_words(application)}一案，{basis}，"
            f"现指派你单位{case.lawyer.name}承办该法律援助事项。"),
-        _p(f"法律援助形式：{form}。", "field"),
-        _p(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
+        pdf_paragraph(f"法律援助形式：{form}。", "field"),
+        pdf_paragraph(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
            "field"),
     ]
     if application.handling_organ:
-        flowables.append(_p(f"办案机关：{application.handling_organ}", "field"))
+        flowables.append(pdf_paragraph(f"办案机关：{application.handling_organ}", "field"))
     if case.agreement_due:
-        flowables.append(_p(
+        flowables.append(pdf_paragraph(
             f"请承办人员于{chinese_date(case.agreement_due)}前与受援人签订委托协议和授权委托书"
             "（《办理法律援助案件程序规定》第二十七条）。"
         ))
     flowables += [
-        _p(f"承办人员应当依法及时为受援人提供法律援助，向受援人通报法律援助事项办理情况（{LAA}第四十六条），"
+        pdf_paragraph(f"承办人员应当依法及时为受援人提供法律援助，向受援人通报法律援助事项办理情况（{LAA}第四十六条），"
            f"不得向受援人收取任何财物（{LAA}第二十条）。"),
-        _p(f"法律援助事项办结后，承办人员应当及时向本中心报告，并自结案之日起三十日内提交有关法律文书和结案材料"
+        pdf_paragraph(f"法律援助事项办结后，承办人员应当及时向本中心报告，并自结案之日起三十日内提交有关法律文书和结案材料"
            f"（{LAA}第五十条）。"),
     ]
     return flowables
@@ -299,19 +299,19 @@ def _organ_letter_body(application: Application) -> list:
     role = "辩护人" if application.aid_form == "criminal_defence" else "诉讼代理人"
     notice = f"（{application.notice_number}）" if application.notice_number else ""
     flowables = [
-        _p(f"{_organ_name(application)}：", "field"),
-        _p(f"你单位关于为{application.applicant.name}提供法律援助的通知{notice}收悉。根据{LAA}第二十五条、"
+        pdf_paragraph(f"{_organ_name(application)}：", "field"),
+        pdf_paragraph(f"你单位关于为{application.applicant.name}提供法律援助的通知{notice}收悉。根据{LAA}第二十五条、"
            f"第三十六条的规定，本中心指派{case.institution.name}{case.lawyer.name}担任{application.applicant.name}"
            f"的{role}。"),
-        _p(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
+        pdf_paragraph(f"承办人员：{case.lawyer.name}" + (f"（执业证号：{case.lawyer.licence_no}）" if case.lawyer.licence_no else ""),
            "field"),
-        _p(f"所在单位：{case.institution.name}", "field"),
+        pdf_paragraph(f"所在单位：{case.institution.name}", "field"),
     ]
     if case.institution.phone:
-        flowables.append(_p(f"联系电话：{case.institution.phone}", "field"))
+        flowables.append(pdf_paragraph(f"联系电话：{case.institution.phone}", "field"))
     flowables += [
-        _p("请为承办人员依法会见、阅卷、调查取证等履行职责提供便利。"),
-        _p("特此函告。"),
+        pdf_paragraph("请为承办人员依法会见、阅卷、调查取证等履行职责提供便利。"),
+        pdf_paragraph("特此函告。"),
     ]
     return flowables
 
@@ -334,16 +334,16 @@ def render_document(kind: str, application: Application, *, issued_on: dt.date |
     centre = application.centre.name
     with translation.override("zh-hans"):  # generic labels inside the form read in Chinese
         story = [
-            _p(centre, "issuer"),
-            _p(ALL_TITLES[kind], "title"),
-            _p(application.number, "number"),
+            pdf_paragraph(centre, "issuer"),
+            pdf_paragraph(ALL_TITLES[kind], "title"),
+            pdf_paragraph(application.number, "number"),
             Spacer(1, 4 * mm),
             *_parties(application),
             Spacer(1, 4 * mm),
             *BODIES[kind](application),
             Spacer(1, 12 * mm),
-            _p(centre, "sign"),
-            _p(chinese_date(issued_on), "sign"),
+            pdf_paragraph(centre, "sign"),
+            pdf_paragraph(chinese_date(issued_on), "sign"),
         ]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

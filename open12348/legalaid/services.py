@@ -111,7 +111,10 @@ def person_upsert(*, actor, data: dict[str, Any], prefix: str = "applicant") -> 
         person.save()
         audit_record(actor=actor, action="legalaid.person.create", obj=person)
         return person
-    changed = [f for f, v in data.items() if v not in ("", None, []) and getattr(person, f) != v]
+    # Staff bring the record up to date; the public portal (actor None) cannot prove who it is, so it
+    # only fills what is still empty and never replaces a name, phone or address staff recorded.
+    changed = [f for f, v in data.items() if v not in ("", None, []) and getattr(person, f) != v
+               and (actor is not None or getattr(person, f) in ("", None, []))]
     for field in changed:
         setattr(person, field, data[field])
     if changed:
@@ -123,19 +126,26 @@ def person_upsert(*, actor, data: dict[str, Any], prefix: str = "applicant") -> 
 
 # --- numbering -----------------------------------------------------------------------------
 
-def _next_number(*, centre, year: int) -> str:
-    """`平法援〔2026〕第00123号`: unique per centre and year, never reused, safe under concurrency."""
+def sequence_next(*, centre, year: int, kind: str) -> int:
+    """The next number of a centre's `kind` of document in `year`: unique, never reused, safe under
+    concurrency (the caller's transaction holds the row until it commits)."""
     try:
         with transaction.atomic():
-            NumberSequence.objects.get_or_create(centre=centre, year=year, kind="application")
+            NumberSequence.objects.get_or_create(centre=centre, year=year, kind=kind)
     except IntegrityError:  # another request created the row first; it exists now
         pass
-    sequence = NumberSequence.objects.select_for_update().get(centre=centre, year=year, kind="application")
+    sequence = NumberSequence.objects.select_for_update().get(centre=centre, year=year, kind=kind)
     sequence.last += 1
     sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def _next_number(*, centre, year: int) -> str:
+    """`平法援〔2026〕第00123号`: unique per centre and year, never reused, safe under concurrency."""
+    last = sequence_next(centre=centre, year=year, kind="application")
     profile = CentreProfile.objects.filter(centre=centre).first()
     prefix = profile.number_prefix if profile else _("Legal aid")
-    return f"{prefix}〔{year}〕第{sequence.last:05d}号"
+    return f"{prefix}〔{year}〕第{last:05d}号"
 
 
 # --- intake --------------------------------------------------------------------------------

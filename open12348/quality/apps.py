@@ -6,3 +6,6 @@ class QualityConfig(AppConfig):
     name = "open12348.quality"
     label = "quality"
     verbose_name = _("Case quality")
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401  (registers the supervision tickets with the reminder engine)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -22,6 +23,8 @@ class Organ(models.TextChoices):
     COURT = "court", _("People's court")
     PROCURATORATE = "procuratorate", _("People's procuratorate")
     POLICE = "police", _("Public security organ")
+    # Labour disputes are heard by arbitration commissions first; their view of the lawyer counts too.
+    ARBITRATION = "arbitration", _("Labour dispute arbitration commission")
 
 
 class Grade(models.TextChoices):
@@ -36,5 +39,27 @@ GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.QUALIFIED, Grade.UNQUALIFIED]
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
     CLOSED = "closed", _("Closed")
+
+
+class TicketReason(models.TextChoices):
+    UNQUALIFIED = "unqualified_grade", _("Unqualified grade")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+class Vote(models.TextChoices):
+    YES = "yes", _("For")
+    NO = "no", _("Against")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class PanelStatus(models.TextChoices):
+    OPEN = "open", _("Open for nominations and votes")
+    CLOSED = "closed", _("Closed")
+
+
+class NominationOutcome(models.TextChoices):
+    PENDING = "", _("Pending")
+    EXEMPLARY = "exemplary", _("Named exemplary")
+    NOT_SELECTED = "not_selected", _("Not selected")

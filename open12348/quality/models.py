@@ -6,7 +6,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ContactMode, Grade, Method, Organ, TicketStatus
+from .choices import (
+    ContactMode,
+    Grade,
+    Method,
+    NominationOutcome,
+    Organ,
+    PanelStatus,
+    TicketReason,
+    TicketStatus,
+    Vote,
+)
 from .schemes import DEFAULT_BANDS
 
 
@@ -75,6 +85,9 @@ class Sample(models.Model):
     rate = models.DecimalField(_("sampling rate"), max_digits=4, decimal_places=3)
     min_per_lawyer = models.PositiveSmallIntegerField(_("minimum per lawyer"), default=0)
     seed = models.BigIntegerField(_("seed"))
+    peer_review = models.BooleanField(
+        _("peer review"), default=False,
+        help_text=_("Each case is reviewed by an evaluator from another county (SF/T 0085)."))
     drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
@@ -94,6 +107,8 @@ class SampleCase(models.Model):
     case = models.ForeignKey("legalaid.Case", on_delete=models.PROTECT, related_name="+")
     stratum = models.CharField(_("stratum"), max_length=16)
     for_lawyer_minimum = models.BooleanField(_("added for the per-lawyer minimum"), default=False)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("peer reviewer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="quality_peer_reviews")
 
     class Meta:
         verbose_name = _("sampled case")
@@ -166,7 +181,8 @@ class Ticket(models.Model):
 
     case = models.ForeignKey("legalaid.Case", on_delete=models.PROTECT, related_name="quality_tickets")
     status = models.CharField(_("status"), max_length=8, choices=TicketStatus.choices, default=TicketStatus.OPEN)
-    reason = models.CharField(_("why it was opened"), max_length=40)
+    reason = models.CharField(_("why it was opened"), max_length=40, choices=TicketReason.choices)
+    complaint = models.TextField(_("the complaint"), blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="quality_tickets")
     deadline = models.DateField(_("deadline"))
@@ -178,6 +194,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision ticket")
@@ -191,3 +208,131 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.reason} {self.status}"
+
+
+class ObservationPlan(models.Model):
+    """A hearing an evaluator plans to attend (庭审旁听), picked from the hearings lawyers recorded."""
+
+    hearing = models.ForeignKey("legalaid.ProgressEntry", verbose_name=_("hearing"), on_delete=models.PROTECT,
+                                related_name="+")
+    observer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("observer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    planned_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    evaluation = models.OneToOneField(Evaluation, verbose_name=_("observation record"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="observation_plan")
+
+    class Meta:
+        verbose_name = _("hearing observation plan")
+        verbose_name_plural = _("hearing observation plans")
+        ordering = ["hearing__hearing_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["hearing", "observer"], name="quality_observation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hearing_id} {self.observer_id}"
+
+
+class OpinionLetter(models.Model):
+    """征询意见函: a letter asking the court, procuratorate or police about the lawyer's work on a case;
+    the reply is recorded as an evaluation of method `opinion`."""
+
+    case = models.ForeignKey("legalaid.Case", on_delete=models.PROTECT, related_name="quality_letters")
+    number = models.CharField(_("letter number"), max_length=60, unique=True)
+    organ = models.CharField(_("organ asked"), max_length=16, choices=Organ.choices)
+    organ_name = models.CharField(_("name of the organ"), max_length=200)
+    sent_on = models.DateField(_("sent on"))
+    reply_due = models.DateField(_("reply requested by"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reply = models.OneToOneField(Evaluation, verbose_name=_("reply recorded"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="letter")
+
+    class Meta:
+        verbose_name = _("letter asking for an opinion")
+        verbose_name_plural = _("letters asking for an opinion")
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PanelSession(models.Model):
+    """A review panel's sitting (评审会): cases are proposed, members vote, the majority names
+    exemplary cases (精品案件)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    region = models.ForeignKey("network.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    held_on = models.DateField(_("held on"))
+    status = models.CharField(_("status"), max_length=8, choices=PanelStatus.choices, default=PanelStatus.OPEN)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review panel session")
+        verbose_name_plural = _("review panel sessions")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Nomination(models.Model):
+    session = models.ForeignKey(PanelSession, on_delete=models.CASCADE, related_name="nominations")
+    case = models.ForeignKey("legalaid.Case", on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reason = models.TextField(_("why it is proposed"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=NominationOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("nominated case")
+        verbose_name_plural = _("nominated cases")
+        ordering = ["session", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "case"], name="quality_nomination_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.case_id}"
+
+
+class PanelVote(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vote = models.CharField(_("vote"), max_length=8, choices=Vote.choices)
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("panel vote")
+        verbose_name_plural = _("panel votes")
+        constraints = [models.UniqueConstraint(fields=["nomination", "member"], name="quality_vote_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} {self.member_id} {self.vote}"
+
+
+class ExemplaryCase(models.Model):
+    """精品案件, published anonymised in the public library."""
+
+    case = models.OneToOneField("legalaid.Case", on_delete=models.PROTECT, related_name="exemplary")
+    nomination = models.OneToOneField(Nomination, on_delete=models.PROTECT, related_name="exemplary")
+    region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("case category"), max_length=16)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary (anonymised)"))
+    significance = models.TextField(_("what makes it exemplary"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("exemplary case")
+        verbose_name_plural = _("exemplary cases")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["published_at"], name="quality_exemplary_pub_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +31,10 @@ from open12348.core.errors import ApplicationError
 from open12348.legalaid.choices import CaseStatus, ProgressKind, SubsidyStatus
 from open12348.legalaid.models import Case, ProgressEntry, Subsidy, SubsidyStandard
 from open12348.legalaid.services_cases import case_mark_evaluated
+from open12348.notifications.services import notify
 
-from .choices import GRADE_ORDER, ContactMode, Grade, Method, Organ, TicketStatus
-from .models import CaseGrade, Evaluation, Sample, SampleCase, Scheme, SchemeItem, Ticket
+from .choices import GRADE_ORDER, ContactMode, Grade, Method, Organ, TicketReason, TicketStatus
+from .models import CaseGrade, Evaluation, ObservationPlan, Sample, SampleCase, Scheme, SchemeItem, Ticket
 from .schemes import DEFAULT_BANDS
 
 EVALUATOR = Capability.QUALITY_EVALUATE
@@ -46,13 +48,13 @@ SAMPLED = REVIEWABLE
 METHOD_WEIGHTS = {Method.FILE_REVIEW: Decimal(5), Method.HEARING: Decimal(3), Method.OPINION: Decimal(1),
                   Method.FOLLOW_UP: Decimal(1)}
 TICKET_DAYS = 15  # legal days to correct an unqualified case
-UNQUALIFIED_REASON = "unqualified_grade"
+UNQUALIFIED_REASON = TicketReason.UNQUALIFIED
 CENT = Decimal("0.01")
 
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _user(actor):
+def user_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -60,23 +62,45 @@ def _forbidden() -> ApplicationError:
     return ApplicationError(_("You are not allowed to do this."), code="forbidden", status=403)
 
 
-def _require(actor, capability: str) -> None:
+def require(actor, capability: str) -> None:
     if not user_can(actor, capability):
         raise _forbidden()
 
 
-def _in_scope(actor, region) -> bool:
+def in_scope(actor, region) -> bool:
     paths = region_paths_for(actor)
     return paths is None or any(region.path.startswith(p) for p in paths)
 
 
-def _check_case(actor, case: Case) -> None:
-    _require(actor, EVALUATOR)
-    if not _in_scope(actor, case.region):
-        raise ApplicationError(_("This case does not exist or is not yours."), code="not_found", status=404)
+def _not_found() -> ApplicationError:
+    return ApplicationError(_("This case does not exist or is not yours."), code="not_found", status=404)
 
 
-def _text(value: str | None, *, field: str, message: str) -> str:
+def check_case(actor, case: Case) -> None:
+    require(actor, EVALUATOR)
+    if not in_scope(actor, case.region):
+        raise _not_found()
+
+
+def _check_evaluator_of(actor, case: Case, sample: Sample | None) -> None:
+    """Who may record a check: in a peer-review sample only the reviewer assigned to the case (who
+    comes from another county, so may be outside the case's region); otherwise an evaluator of the
+    case's region."""
+    if sample is None or not sample.peer_review:
+        check_case(actor, case)
+        return
+    require(actor, EVALUATOR)
+    entry = SampleCase.objects.filter(sample=sample, case=case).first()
+    if entry is None:
+        raise ApplicationError(_("This case is not in the sample."), code="not_in_sample", field="sample")
+    if entry.reviewer_id is None or user_or_none(actor) is None or entry.reviewer_id != actor.pk:
+        if not in_scope(actor, case.region):
+            raise _not_found()
+        raise ApplicationError(_("In a peer review only the reviewer assigned to the case records its checks."),
+                               code="not_assigned_reviewer", status=403)
+
+
+def required_text(value: str | None, *, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ApplicationError(message, code="required", field=field)
@@ -141,10 +165,10 @@ def _check_items(items: Any) -> list[dict]:
 def scheme_publish(*, actor, data: dict) -> Scheme:
     """Publish a new version of the scheme `data["code"]` (and stage). Older versions stay as they
     were, so evaluations recorded against them keep their meaning."""
-    _require(actor, SCHEME_ADMIN)
-    code = _text(data.get("code"), field="code", message=_("Say which scheme this is."))
-    category = _text(data.get("category"), field="category", message=_("Choose the case category."))
-    title = _text(data.get("title"), field="title", message=_("Give the scheme a title."))
+    require(actor, SCHEME_ADMIN)
+    code = required_text(data.get("code"), field="code", message=_("Say which scheme this is."))
+    category = required_text(data.get("category"), field="category", message=_("Choose the case category."))
+    title = required_text(data.get("title"), field="title", message=_("Give the scheme a title."))
     stage = (data.get("stage") or "").strip()
     bands = _check_bands(data.get("bands") or [dict(b) for b in DEFAULT_BANDS])
     items = _check_items(data.get("items"))
@@ -160,7 +184,7 @@ def scheme_publish(*, actor, data: dict) -> Scheme:
     Scheme.objects.filter(code=code, stage=stage, is_current=True).update(is_current=False)
     scheme = Scheme.objects.create(code=code, category=category, stage=stage, version=version, is_current=True,
                                    title=title, bands=bands, effective_from=effective_from,
-                                   published_by=_user(actor))
+                                   published_by=user_or_none(actor))
     SchemeItem.objects.bulk_create([
         SchemeItem(scheme=scheme, position=n, **item) for n, item in enumerate(items)
     ])
@@ -240,7 +264,7 @@ def _check_method_details(*, case: Case, method: str, hearing, contact_mode: str
         if organ not in Organ.values:
             raise ApplicationError(_("Choose the court, procuratorate or police that was asked."),
                                    code="organ_required", field="organ")
-        _text(organ_reply, field="organ_reply", message=_("Record the reply that was received."))
+        required_text(organ_reply, field="organ_reply", message=_("Record the reply that was received."))
 
 
 @transaction.atomic
@@ -251,7 +275,7 @@ def evaluation_record(*, actor, case: Case, method: str, scheme_version: Scheme 
                       risks_explained: bool | None = None, money_asked: bool | None = None, organ: str = "",
                       organ_reply: str = "") -> Evaluation:
     """Record one check of a case (Art. 59) against a scheme version (default: the current one)."""
-    _check_case(actor, case)
+    _check_evaluator_of(actor, case, sample)
     if method not in Method.values:
         raise ApplicationError(_("Choose how the case was checked."), code="method_invalid", field="method")
     case = Case.objects.select_related("application", "region").get(pk=case.pk)
@@ -269,7 +293,7 @@ def evaluation_record(*, actor, case: Case, method: str, scheme_version: Scheme 
     clean, score = _scores(scheme, method, scores)
     follow_up = method == Method.FOLLOW_UP
     evaluation = Evaluation.objects.create(
-        case=case, scheme=scheme, method=method, evaluator=_user(actor), evaluated_on=evaluated_on,
+        case=case, scheme=scheme, method=method, evaluator=user_or_none(actor), evaluated_on=evaluated_on,
         item_scores=clean, score=score, comments=(comments or "").strip(), evidence=(evidence or "").strip(),
         sample=sample, hearing=hearing if method == Method.HEARING else None,
         contact_mode=contact_mode if follow_up else "", satisfaction=satisfaction if follow_up else None,
@@ -278,6 +302,9 @@ def evaluation_record(*, actor, case: Case, method: str, scheme_version: Scheme 
         organ=organ if method == Method.OPINION else "",
         organ_reply=(organ_reply or "").strip() if method == Method.OPINION else "",
     )
+    if hearing is not None and method == Method.HEARING and user_or_none(actor) is not None:
+        ObservationPlan.objects.filter(hearing=hearing, observer=actor, evaluation__isnull=True).update(
+            evaluation=evaluation)
     audit_record(actor=actor, action="quality.evaluation_record", obj=evaluation,
                  extra={"case": case.pk, "method": method, "scheme": scheme.pk, "score": score,
                         "money_asked": bool(evaluation.money_asked)})
@@ -329,13 +356,13 @@ def grade_combine(evaluations: list[Evaluation]) -> tuple[Decimal, str, dict]:
 def case_grade(*, actor, case: Case) -> CaseGrade:
     """Combine the case's evaluation records into its grade. An unqualified grade opens a supervision
     ticket for the lawyer and reduces a subsidy not yet paid."""
-    _check_case(actor, case)
-    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    check_case(actor, case)
+    case = Case.objects.select_for_update(of=("self",)).select_related("region").get(pk=case.pk)
     evaluations = list(Evaluation.objects.filter(case=case).select_related("scheme"))
     score, grade, detail = grade_combine(evaluations)
     before = CaseGrade.objects.filter(case=case).values("score", "grade").first()
     record, _created = CaseGrade.objects.update_or_create(case=case, defaults={
-        "score": score, "grade": grade, "detail": detail, "graded_at": timezone.now(), "graded_by": _user(actor)})
+        "score": score, "grade": grade, "detail": detail, "graded_at": timezone.now(), "graded_by": user_or_none(actor)})
     audit_record(actor=actor, action="quality.case_grade", obj=record,
                  changes={"before": before or {}, "after": {"score": score, "grade": grade}}, extra=detail)
     if grade == Grade.UNQUALIFIED:
@@ -358,32 +385,46 @@ def case_grade(*, actor, case: Case) -> CaseGrade:
 
 @transaction.atomic
 def ticket_open(*, actor, case: Case, reason: str, owner, correction: str,
-                deadline: dt.date | None = None) -> Ticket:
-    _check_case(actor, case)
-    correction = _text(correction, field="correction", message=_("Say what must be corrected."))
+                deadline: dt.date | None = None, complaint: str = "") -> Ticket:
+    check_case(actor, case)
+    if reason not in TicketReason.values:
+        raise ApplicationError(_("Say why the ticket is opened."), code="reason_invalid", field="reason")
+    correction = required_text(correction, field="correction", message=_("Say what must be corrected."))
+    if reason == TicketReason.COMPLAINT:
+        complaint = required_text(complaint, field="complaint", message=_("Write down the complaint."))
+    if Ticket.objects.filter(case=case, reason=reason, status=TicketStatus.OPEN).exists():
+        raise ApplicationError(_("A ticket for the same reason is already open on this case."),
+                               code="ticket_open", status=409)
     today = timezone.localdate()
     deadline = deadline or due_date(start=today, days=TICKET_DAYS, calendar=legal_calendar()).due
     if deadline < today:
         raise ApplicationError(_("The deadline cannot be in the past."), code="date_past", field="deadline")
     ticket = Ticket.objects.create(case=case, reason=reason, owner=owner, correction=correction, deadline=deadline,
-                                   opened_by=_user(actor))
+                                   opened_by=user_or_none(actor), complaint=(complaint or "").strip(),
+                                   opened_at=timezone.now())
     audit_record(actor=actor, action="quality.ticket_open", obj=ticket,
                  extra={"case": case.pk, "owner": getattr(owner, "pk", None), "deadline": deadline})
+    if owner is not None:
+        notify(recipient=owner, kind="quality.ticket_open", actor=actor, obj=ticket,
+               title=_("Quality supervision: correct case %(case)s by %(day)s")
+               % {"case": case.number, "day": deadline.isoformat()},
+               body=correction, url=reverse("quality:ticket", args=[ticket.pk]),
+               dedupe_key=f"quality.ticket:{ticket.pk}:opened")
     return ticket
 
 
 @transaction.atomic
 def ticket_close(*, actor, ticket: Ticket, evidence: str) -> Ticket:
     """Close a ticket: only its owner or an evaluator of the case's region, and only with evidence."""
-    ticket = Ticket.objects.select_for_update().select_related("case__region").get(pk=ticket.pk)
-    is_owner = _user(actor) is not None and ticket.owner_id == actor.pk
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("case__region").get(pk=ticket.pk)
+    is_owner = user_or_none(actor) is not None and ticket.owner_id == actor.pk
     if not is_owner:
-        _check_case(actor, ticket.case)
+        check_case(actor, ticket.case)
     if ticket.status != TicketStatus.OPEN:
         raise ApplicationError(_("This ticket is already closed."), code="ticket_closed", status=409)
-    ticket.evidence = _text(evidence, field="evidence",
+    ticket.evidence = required_text(evidence, field="evidence",
                             message=_("Describe the evidence that the problem was corrected."))
-    ticket.status, ticket.closed_at, ticket.closed_by = TicketStatus.CLOSED, timezone.now(), _user(actor)
+    ticket.status, ticket.closed_at, ticket.closed_by = TicketStatus.CLOSED, timezone.now(), user_or_none(actor)
     ticket.save(update_fields=["evidence", "status", "closed_at", "closed_by"])
     audit_record(actor=actor, action="quality.ticket_close", obj=ticket,
                  changes={"before": {"status": TicketStatus.OPEN}, "after": {"status": TicketStatus.CLOSED}},
@@ -461,11 +502,11 @@ def sample_pick(*, cases: list[tuple[int, str, int | None]], rate: Decimal, min_
 
 @transaction.atomic
 def sample_draw(*, actor, centre_ids: list[int], period_start: dt.date, period_end: dt.date, rate,
-                min_per_lawyer: int = 1, seed: int | None = None) -> Sample:
+                min_per_lawyer: int = 1, seed: int | None = None, peer_review: bool = False) -> Sample:
     """Draw closed cases of the centres whose closing file was submitted in the period, stratified by
     category, with at least `min_per_lawyer` per lawyer who has cases. The seed is recorded so the
     draw can be repeated and checked; without one a random seed is chosen."""
-    _require(actor, EVALUATOR)
+    require(actor, EVALUATOR)
     rate = _rate(rate)
     if not centre_ids:
         raise ApplicationError(_("Choose at least one legal aid centre."), code="centres_required",
@@ -484,11 +525,13 @@ def sample_draw(*, actor, centre_ids: list[int], period_start: dt.date, period_e
     picks = sample_pick(cases=pool, rate=rate,
                         min_per_lawyer=min_per_lawyer, seed=seed)
     sample = Sample.objects.create(centre_ids=sorted(centre_ids), period_start=period_start, period_end=period_end,
-                                   rate=rate, min_per_lawyer=min_per_lawyer, seed=seed, drawn_by=_user(actor))
+                                   rate=rate, min_per_lawyer=min_per_lawyer, seed=seed, drawn_by=user_or_none(actor),
+                                   peer_review=bool(peer_review))
     SampleCase.objects.bulk_create([SampleCase(sample=sample, case_id=case_id, stratum=category,
                                                for_lawyer_minimum=extra) for case_id, category, extra in picks])
     audit_record(actor=actor, action="quality.sample_draw", obj=sample,
-                 extra={"seed": seed, "rate": str(rate), "pool": len(pool), "cases": [p[0] for p in picks]})
+                 extra={"seed": seed, "rate": str(rate), "pool": len(pool), "cases": [p[0] for p in picks],
+                        "peer_review": bool(peer_review)})
     return sample
 
 

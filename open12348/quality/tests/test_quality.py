@@ -15,16 +15,14 @@ from open12348.legalaid.models import Subsidy
 from open12348.legalaid.tests.factories import id_number, wage_claim
 from open12348.legalaid.tests.test_cases_fixtures import (
     ASSIGNED_ON,
-    Clock,
     at,
     closed,
     full_checklist,
     granted,
     in_progress,
     lawyer,
-    world,
 )
-from open12348.network.tests.factories import MembershipFactory, UserFactory, staff_in
+from open12348.network.tests.factories import staff_in
 from open12348.quality import selectors, services
 from open12348.quality.models import CaseGrade, Evaluation, Sample, SampleCase, Scheme, Ticket
 from open12348.quality.schemes import DEFAULT_SCHEMES
@@ -32,20 +30,6 @@ from open12348.quality.schemes import DEFAULT_SCHEMES
 pytestmark = pytest.mark.django_db
 
 CIVIL_FILE_ITEMS = ["meeting", "evidence", "written_opinion", "closing_file", "legal_effect", "client_contact"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, ASSIGNED_ON)
-
-
-@pytest.fixture
-def data():
-    world_data = world()
-    evaluator = UserFactory(username="wd_evaluator")
-    MembershipFactory(user=evaluator, institution=world_data["centre"], role="evaluator")
-    world_data["evaluator"] = evaluator
-    return world_data
 
 
 def claim(n: int) -> dict:
