@@ -200,6 +200,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders in office hours, so that "due today" does not arrive by SMS at midnight.
     "notifications-reminders": {"task": "notifications.run_reminders", "schedule": crontab(minute=0, hour="8-20")},
     "notifications-resend-stalled": {"task": "notifications.resend_stalled", "schedule": 5 * 60},
+    # The privacy notice promises that sign-in codes are kept at most 7 days.
+    "portal-purge-sms-codes": {"task": "portal.purge_sms_codes", "schedule": crontab(minute=30, hour=3)},
+    "quality-escalate-tickets": {"task": "quality.escalate_tickets", "schedule": crontab(minute=30, hour=8)},
 }
 
 CHANNEL_LAYERS = {

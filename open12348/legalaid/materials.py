@@ -32,7 +32,7 @@ from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
 
-from .choices import MaterialKind
+from .choices import Channel, MaterialKind
 from .documents import (
     MATERIAL_RECEIPT,
     chinese_date,
@@ -140,7 +140,7 @@ def detect_type(data: bytes) -> FileType:
     raise _not_accepted()
 
 
-def _scan(data: bytes) -> None:
+def scan_upload(data: bytes) -> None:
     """The antivirus hook: settings.MATERIAL_SCANNER names a callable(bytes) that raises to reject.
 
     A scanner that cannot run (misconfigured, the daemon down) rejects too: an unscanned file is not
@@ -173,7 +173,7 @@ def clean_file_name(name: str, *, file_type: FileType) -> str:
     return stem + file_type.extension
 
 
-def _read(upload) -> bytes:
+def read_upload(upload) -> bytes:
     limit = max_bytes()
     too_large = _file_error(_("The file is larger than %(limit)d MB. Split it or scan it at a lower resolution.")
                             % {"limit": limit // (1024 * 1024)}, code="file_too_large")
@@ -204,17 +204,22 @@ def material_add(*, actor, application: Application, kind: str, upload, note: st
 
     Once the case is closed the file is read-only until it is returned for correction.
     """
-    _require(actor, Capability.AID_INTAKE, application=application)
+    # The public portal (actor None) adds the citizen's photos to the online application it submitted;
+    # the portal has checked the proved phone owns it, as application_create takes actor None from it.
+    portal = actor is None and application.channel == Channel.ONLINE
+    if not portal:
+        _require(actor, Capability.AID_INTAKE, application=application)
     case = getattr(application, "case", None)  # None before a lawyer is assigned
     if case is not None and not case_accepts_materials(case):
         raise ApplicationError(_("The case file is closed: materials can be added again only if it is returned."),
                                code="file_closed", field="file", status=409)
-    ensure_visible(actor=actor, application=application)
+    if not portal:
+        ensure_visible(actor=actor, application=application)
     if kind not in MaterialKind.values:
         raise ApplicationError(_("Choose what kind of material this is."), code="kind_invalid", field="kind")
-    data = _read(upload)
+    data = read_upload(upload)
     file_type = detect_type(data)
-    _scan(data)
+    scan_upload(data)
     sha256 = hashlib.sha256(data).hexdigest()
     _refuse_duplicate(application=application, sha256=sha256)
 
