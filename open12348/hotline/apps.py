@@ -6,3 +6,6 @@ class HotlineConfig(AppConfig):
     name = "open12348.hotline"
     label = "hotline"
     verbose_name = _("12348 hotline")
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401  (registers the callbacks with the reminder engine)

@@ -12,6 +12,7 @@ from open12348.core.errors import ApplicationError
 from open12348.legalaid.demo import legalaid_demo_seed
 from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
+from open12348.hotline.demo import hotline_demo_seed
 from open12348.quality.demo import quality_demo_seed
 
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             legal_aid = {"applications": 0} if without_legal_aid else legalaid_demo_seed(seed=seed)
             if not without_legal_aid:
                 quality_demo_seed(seed=seed)
+            hotline_demo_seed(seed=seed)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         counts = result.counts
