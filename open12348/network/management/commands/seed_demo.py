@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from open12348.core.errors import ApplicationError
+from open12348.hotline.demo import hotline_demo_seed
 from open12348.legalaid.demo import legalaid_demo_seed
 from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
-from open12348.hotline.demo import hotline_demo_seed
 from open12348.quality.demo import quality_demo_seed
 
 
