@@ -182,6 +182,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a field called "category" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseCategoryEnum": "open12348.legalaid.eligibility.codes.CaseCategory",
+        "CallCategoryEnum": "open12348.hotline.choices.Category",
+        "ApplicationChannelEnum": "open12348.legalaid.eligibility.codes.Channel",
+        "CallChannelEnum": "open12348.hotline.choices.CallChannel",
+        "ProgressKindEnum": "open12348.legalaid.choices.ProgressKind",
+        "CallStatusEnum": "open12348.hotline.choices.CallStatus",
+    },
 }
 
 # Background jobs. "celery" sends them to the broker; "thread" runs them in a thread of the

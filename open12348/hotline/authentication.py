@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -40,3 +41,13 @@ class TelephonyTokenAuthentication(BaseAuthentication):
 class IsTelephonyClient(BasePermission):
     def has_permission(self, request, view) -> bool:
         return isinstance(request.auth, TelephonyClient)
+
+
+class TelephonyTokenScheme(OpenApiAuthenticationExtension):
+    """Tells the API document how the telephony system authenticates: a bearer token."""
+
+    target_class = "open12348.hotline.authentication.TelephonyTokenAuthentication"
+    name = "telephonyToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "The token issued by `manage.py hotline_issue_token`."}

@@ -75,6 +75,13 @@ class EvaluationOut(serializers.ModelSerializer):
                   "risks_explained", "money_asked", "organ", "organ_reply", "recorded_at"]
 
 
+class GradeOut(serializers.Serializer):
+    case = serializers.IntegerField()
+    score = serializers.CharField()
+    grade = serializers.CharField()
+    detail = serializers.JSONField()
+
+
 class TicketOut(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
 
@@ -197,7 +204,7 @@ class CaseEvaluationsApi(EvaluatorApi):
 
 class CaseGradeApi(EvaluatorApi):
     @extend_schema(tags=[TAG], summary="Grade the case from its checks", request=None,
-                   responses={200: serializers.DictField(), **ERRORS},
+                   responses={200: GradeOut, **ERRORS},
                    description="Weighted mean of the methods (file review 5, hearing 3, opinion 1, follow-up 1), "
                                "graded by the scheme's bands, with caps. 不合格 opens a ticket and reduces the "
                                "subsidy.")

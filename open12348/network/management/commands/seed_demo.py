@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-legal-aid",
             action="store_true",
-            help="build the city only, without the demo legal aid applications",
+            help="build the city and its accounts only, without the demo legal aid, quality and hotline work",
         )
         parser.add_argument(
             "--cases",
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             legal_aid = {"applications": 0} if without_legal_aid else legalaid_demo_seed(seed=seed)
             if not without_legal_aid:
                 quality_demo_seed(seed=seed)
-            hotline_demo_seed(seed=seed)
+                hotline_demo_seed(seed=seed)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         counts = result.counts
