@@ -44,6 +44,11 @@ INSTALLED_APPS = [
     "open12348.hotline",
     "open12348.consult",
     "open12348.portal",
+    "open12348.frontdesk",
+    "open12348.mediation",
+    "open12348.checkup",
+    "open12348.video",
+    "open12348.education",
     "open12348.api",
     "open12348.web",
 ]
@@ -212,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     # The privacy notice promises that sign-in codes are kept at most 7 days.
     "portal-purge-sms-codes": {"task": "portal.purge_sms_codes", "schedule": crontab(minute=30, hour=3)},
     "quality-escalate-tickets": {"task": "quality.escalate_tickets", "schedule": crontab(minute=30, hour=8)},
+    "hotline-escalate-callbacks": {
+        "task": "hotline.escalate_overdue_callbacks", "schedule": crontab(minute=15, hour="8-20")
+    },
+    "hotline-expire-recordings": {"task": "hotline.expire_recordings", "schedule": crontab(minute=45, hour=3)},
 }
 
 CHANNEL_LAYERS = {

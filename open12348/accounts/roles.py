@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     DUTY_LAWYER = "duty_lawyer", _("Duty lawyer")
     EVALUATOR = "evaluator", _("Quality evaluator")
     MEDIATOR = "mediator", _("Mediator")
+    STATION_STAFF = "station_staff", _("Judicial office staff")
     BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
     LEADER = "leader", _("Leader")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
@@ -54,6 +55,15 @@ class Capability(models.TextChoices):
     CONSULT_ANSWER = "consult.answer", _("Answer citizens' online questions")
     CONSULT_MANAGE = "consult.manage", _("Publish answered questions to the public Q&A library")
     FEEDBACK_FOLLOW_UP = "feedback.follow_up", _("Follow up citizens' dissatisfied ratings")
+    FRONTDESK = "frontdesk.register", _("Register visitors and their requests at the front desk")
+    MEDIATION_HANDLE = "mediation.handle", _("Register and conduct people's mediation")
+    MEDIATION_MANAGE = "mediation.manage", _("Oversee people's mediation and its figures")
+    CHECKUP_RECORD = "checkup.record", _("Record enterprise legal check-ups")
+    VIDEO_REQUEST = "video.request", _("Request remote video consultations for visitors")
+    VIDEO_SERVE = "video.serve", _("Serve remote video consultations")
+    VIDEO_MANAGE = "video.manage", _("Schedule video consultations and see their use")
+    EDUCATION_EDIT = "education.edit", _("Write legal education articles and record outreach activities")
+    EDUCATION_PUBLISH = "education.publish", _("Review and publish legal education articles")
 
 
 _STAFF = {Capability.CONSOLE, Capability.NETWORK_VIEW}
@@ -64,28 +74,43 @@ _REVIEW = _INTAKE | {Capability.AID_REVIEW, Capability.AID_DECIDE, Capability.AI
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Reception registers applications but never sees incomes or full ID numbers (QUALITY.md).
-    Role.WINDOW_STAFF: frozenset(_STAFF | _INTAKE),
-    Role.REVIEWER: frozenset(_STAFF | _REVIEW),
+    Role.WINDOW_STAFF: frozenset(_STAFF | _INTAKE | {Capability.FRONTDESK, Capability.VIDEO_REQUEST}),
+    Role.REVIEWER: frozenset(_STAFF | _REVIEW | {Capability.VIDEO_SERVE}),
     Role.DIRECTOR: frozenset(
-        _STAFF | _REVIEW | {Capability.DASHBOARD_VIEW, Capability.AID_SUBSIDY, Capability.FEEDBACK_FOLLOW_UP}
+        _STAFF | _REVIEW
+        | {Capability.DASHBOARD_VIEW, Capability.AID_SUBSIDY, Capability.FEEDBACK_FOLLOW_UP, Capability.VIDEO_SERVE,
+           Capability.VIDEO_MANAGE, Capability.CHECKUP_RECORD, Capability.EDUCATION_EDIT,
+           Capability.EDUCATION_PUBLISH}
     ),
     # A lawyer sees their own cases only (the case selectors restrict by assignment, not by region).
-    Role.LAWYER: frozenset({Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE}),
+    Role.LAWYER: frozenset(
+        {Capability.CONSOLE, Capability.NETWORK_VIEW, Capability.CASE_HANDLE, Capability.VIDEO_SERVE}
+    ),
     Role.HOTLINE_OPERATOR: frozenset(_STAFF | _INTAKE | {Capability.HOTLINE_ANSWER}),
     Role.HOTLINE_SUPERVISOR: frozenset(
         _STAFF | _INTAKE
         | {Capability.HOTLINE_ANSWER, Capability.HOTLINE_MANAGE, Capability.CONSULT_ANSWER, Capability.CONSULT_MANAGE,
            Capability.FEEDBACK_FOLLOW_UP, Capability.DASHBOARD_VIEW}
     ),
-    Role.DUTY_LAWYER: frozenset(_STAFF | _INTAKE | {Capability.HOTLINE_ANSWER, Capability.CONSULT_ANSWER}),
+    Role.DUTY_LAWYER: frozenset(
+        _STAFF | _INTAKE | {Capability.HOTLINE_ANSWER, Capability.CONSULT_ANSWER, Capability.VIDEO_SERVE}
+    ),
     Role.EVALUATOR: frozenset(_STAFF | {Capability.HEARINGS_VIEW, Capability.QUALITY_EVALUATE}),
-    Role.MEDIATOR: frozenset(_STAFF),
+    Role.MEDIATOR: frozenset(_STAFF | {Capability.MEDIATION_HANDLE}),
+    # The township judicial office (司法所) is a front desk, a mediation office, the requesting end of
+    # video consultations and the organiser of outreach in its township.
+    Role.STATION_STAFF: frozenset(
+        _STAFF | _INTAKE
+        | {Capability.FRONTDESK, Capability.MEDIATION_HANDLE, Capability.VIDEO_REQUEST, Capability.CHECKUP_RECORD,
+           Capability.EDUCATION_EDIT}
+    ),
     Role.BUREAU_ADMIN: frozenset(
         _STAFF
         | {Capability.NETWORK_MANAGE, Capability.NETWORK_PRIVATE, Capability.DASHBOARD_VIEW}
         | {Capability.AID_VIEW, Capability.AID_OBJECTION, Capability.AID_RULES, Capability.HEARINGS_VIEW,
            Capability.QUALITY_SCHEMES, Capability.HOTLINE_MANAGE, Capability.CONSULT_MANAGE,
-           Capability.FEEDBACK_FOLLOW_UP}
+           Capability.FEEDBACK_FOLLOW_UP, Capability.MEDIATION_MANAGE, Capability.CHECKUP_RECORD,
+           Capability.VIDEO_MANAGE, Capability.EDUCATION_EDIT, Capability.EDUCATION_PUBLISH}
     ),
     Role.LEADER: frozenset({Capability.CONSOLE, Capability.DASHBOARD_VIEW, Capability.NETWORK_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Capability.CONSOLE, Capability.ACCOUNTS_MANAGE, Capability.NETWORK_VIEW}),

@@ -14,6 +14,11 @@ urlpatterns = [
     path("v1/", include("open12348.hotline.api_urls")),
     path("v1/", include("open12348.consult.api_urls")),
     path("v1/", include("open12348.portal.api_urls")),
+    path("v1/", include("open12348.frontdesk.api_urls")),
+    path("v1/", include("open12348.mediation.api_urls")),
+    path("v1/", include("open12348.checkup.api_urls")),
+    path("v1/", include("open12348.video.api_urls")),
+    path("v1/", include("open12348.education.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -928,6 +928,7 @@ class _Planner:
             AccountPlan("dutylawyer", Role.DUTY_LAWYER, f"aid:{weidong}", "陈刚"),
             AccountPlan("evaluator", Role.EVALUATOR, f"aid:{city}", "杨帆"),
             AccountPlan("mediator", Role.MEDIATOR, mediation, "马秀兰"),
+            AccountPlan("station", Role.STATION_STAFF, f"office:{self.townships_of['410403'][0].code}", "韩梅"),
             AccountPlan("admin", Role.BUREAU_ADMIN, f"bureau:{city}", "郑伟"),
             AccountPlan("county_admin", Role.BUREAU_ADMIN, f"bureau:{weidong}", "何强"),
             AccountPlan("leader", Role.LEADER, f"bureau:{city}", "李明"),

@@ -24,6 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     Role.DUTY_LAWYER: _STAFF,
     Role.EVALUATOR: _STAFF,
     Role.MEDIATOR: _STAFF,
+    Role.STATION_STAFF: _STAFF,
     Role.BUREAU_ADMIN: _STAFF | {"reveal"},
     Role.LEADER: _STAFF,
     Role.SYSTEM_ADMIN: _STAFF,

@@ -213,6 +213,9 @@ class Channel(TextChoices):
     DUTY_LAWYER = "duty_lawyer", _("Duty lawyer")
     DETENTION_FORWARDING = "detention_forwarding", _("Forwarded by a detention facility")
     NOTIFICATION = "notification", _("Notification by a court, procuratorate or police")
+    VIDEO = "video", _("Remote video consultation")
+    MEDIATION = "mediation", _("Referred by people's mediation")
+    CHECKUP = "checkup", _("Enterprise legal check-up")
 
 
 

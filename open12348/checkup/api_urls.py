@@ -1,0 +1,3 @@
+"""The checkup API under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CheckupConfig(AppConfig):
+    name = "open12348.checkup"
+    label = "checkup"
+    verbose_name = _("Enterprise legal check-ups")

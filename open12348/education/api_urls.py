@@ -1,0 +1,3 @@
+"""The education API under /api/v1/."""
+
+urlpatterns: list = []

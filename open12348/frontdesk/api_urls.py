@@ -1,0 +1,3 @@
+"""The frontdesk API under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Staff screens of front desk, at /front-desk/."""
+
+app_name = "frontdesk"
+
+urlpatterns: list = []

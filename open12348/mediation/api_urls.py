@@ -1,0 +1,3 @@
+"""The mediation API under /api/v1/."""
+
+urlpatterns: list = []

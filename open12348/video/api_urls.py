@@ -1,0 +1,3 @@
+"""The video API under /api/v1/."""
+
+urlpatterns: list = []
