@@ -252,8 +252,10 @@ def wait_up(client: Client, server: subprocess.Popen) -> None:
     raise SystemExit("uvicorn did not answer /healthz in time")
 
 
-def ingest(url: str, *, calls: int, batch: int, concurrency: int) -> dict:
-    env = django_env(database_url=url, settings=SETTINGS)
+def ingest(url: str, *, calls: int, batch: int, concurrency: int, settings: str = SETTINGS) -> dict:
+    # Persistent connections leak under ASGI (a thread per request keeps its own): on PostgreSQL a
+    # long stream then runs out of connections ("too many clients"). Django's advice: 0 under ASGI.
+    env = django_env(database_url=url, settings=settings, DB_CONN_MAX_AGE="0")
     manage("migrate", "--noinput", "-v", "0", env=env)
     token = json.loads(subprocess.run([PYTHON, __file__, "--child", "setup"], env=env, cwd=ROOT, check=True,  # noqa: S603
                                       capture_output=True, text=True).stdout.strip().splitlines()[-1])["token"]
@@ -304,9 +306,9 @@ def report(name: str, result: dict, found: dict, *, concurrency: int, batch: int
     print(f"  one event per request              {result['single_eps']:8.0f} events/s     "
           f"({result['single_eps'] / result['health_rps']:.2f} × the baseline's requests)  {result['single_status']}")
     print(f"  batches of {batch:<4} events           {result['batch_eps']:8.0f} events/s     "
-          f"({result['batch_rps']:.0f} requests/s)  {result['batch_status']}")
-    print(f"  whole stream ({result['sent']:,} events, 1 in 6 a duplicate, out of order)"
-          f"  {result['overall_eps']:.0f} events/s; target ≥ 500")
+          f"({result['batch_rps']:.0f} requests/s; the issue's target: ≥ 500 events/s)  {result['batch_status']}")
+    print(f"  whole stream ({result['sent']:,} events, 1 in 6 a duplicate, out of order, both modes)"
+          f"  {result['overall_eps']:.0f} events/s")
     got, want = result["check"]["got"], result["check"]["want"]
     verdict = "OK" if got == want else "MISMATCH"
     print(f"  check: {verdict}: work orders {got['work_orders']}/{want['work_orders']}, distinct events "
@@ -331,6 +333,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL (database bench_hotline)")
+    parser.add_argument("--settings", default=SETTINGS, help="settings module of the server (default: bench_settings)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 600 calls, 2,000 articles, 5 rounds")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -345,7 +348,7 @@ def main() -> None:
     else:
         url, name = sqlite_url(fresh_sqlite("hotline.sqlite3")), "SQLite"
     try:
-        result = ingest(url, calls=args.calls, batch=args.batch, concurrency=args.concurrency)
+        result = ingest(url, calls=args.calls, batch=args.batch, concurrency=args.concurrency, settings=args.settings)
         found = search(url, articles=args.articles, rounds=args.rounds)
         found["articles"] = args.articles
         report(name, result, found, concurrency=args.concurrency, batch=args.batch)

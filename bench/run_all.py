@@ -29,6 +29,7 @@ def main() -> int:
     commands = [seed, directory, eligibility]
     if (BENCH_DIR / "bench_precheck.py").exists():
         commands.append([PYTHON, str(BENCH_DIR / "bench_precheck.py")] + (["--quick"] if args.quick else []))
+    commands.append([PYTHON, str(BENCH_DIR / "bench_hotline.py")] + (["--quick"] if args.quick else []))
     failed = 0
     for command in commands:
         failed |= subprocess.run(command, cwd=ROOT).returncode  # noqa: S603

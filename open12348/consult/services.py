@@ -42,6 +42,7 @@ from open12348.core.calendar import due_date
 from open12348.core.calendar_store import legal_calendar
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_phone
+from open12348.hotline.services.knowledge import article_promote
 from open12348.legalaid.materials import clean_file_name, detect_type
 from open12348.notifications.services import message_queue
 from open12348.portal.identity import citizen_phone_hash, normalize_phone
@@ -428,3 +429,26 @@ def library_unpublish(*, actor, entry: LibraryEntry) -> LibraryEntry:
         entry.refresh_from_db()
         audit_record(actor=actor, action="consult.library.unpublish", obj=entry)
     return entry
+
+
+# The knowledge base's topic nearest to each kind of online question.
+KNOWLEDGE_TOPIC = {
+    QuestionCategory.LABOUR: "wages", QuestionCategory.FAMILY: "marriage", QuestionCategory.DEBT: "loans",
+    QuestionCategory.TRAFFIC: "traffic", QuestionCategory.INJURY: "medical", QuestionCategory.PROPERTY: "housing",
+    QuestionCategory.CONSUMER: "consumer", QuestionCategory.CRIMINAL: "criminal",
+    QuestionCategory.GOVERNMENT: "administrative", QuestionCategory.LEGAL_AID: "legal_aid",
+    QuestionCategory.OTHER: "other",
+}
+
+
+@transaction.atomic
+def library_promote(*, actor, entry: LibraryEntry):
+    """Put a published library entry into the hotline's knowledge base, so duty lawyers find it during
+    a call. Only the scrubbed text of the library goes in, never the asker's own words; once per entry."""
+    _require_staff(actor, Capability.CONSULT_MANAGE, entry.question)
+    if not entry.is_published:
+        raise ApplicationError(_("Only a published library entry can go into the knowledge base."),
+                               code="not_published")
+    return article_promote(actor=actor, question=f"{entry.title}\n{entry.question_text}", answer=entry.answer_text,
+                           topic=KNOWLEDGE_TOPIC.get(entry.category, "other"),
+                           source_ref=f"consult.library:{entry.pk}")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("q/<int:pk>/publish/", views.publish, name="publish"),
     path("library/", views.library, name="library"),
     path("library/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
+    path("library/<int:pk>/promote/", views.promote, name="promote"),
     path("followups/", views.followups, name="followups"),
     path("followups/<int:pk>/", views.followup_detail, name="followup"),
 ]

@@ -189,7 +189,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_capability(Capability.CONSULT_MANAGE)
 def library(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(library_visible_to(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consult/library.html", {"page_obj": page_obj})
+    return render(request, "consult/library.html", {
+        "page_obj": page_obj, "can_promote": request.user.can(Capability.HOTLINE_MANAGE)})
 
 
 @require_POST
@@ -203,6 +204,19 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Taken out of the Q&A library."))
     return redirect("consult:library")
+
+
+@require_POST
+@require_capability(Capability.HOTLINE_MANAGE)
+def promote(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = access_library_entry(user=request.user, id=pk)
+    try:
+        article = services.library_promote(actor=request.user, entry=entry)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("consult:library")
+    messages.success(request, _("Added to the hotline's knowledge base."))
+    return redirect("hotline:article", article.pk)
 
 
 @require_safe

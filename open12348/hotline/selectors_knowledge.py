@@ -8,6 +8,7 @@ weights (idf) go into the SQL as parameters of a CASE expression.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.db.models import Avg, Case, Count, ExpressionWrapper, F, FloatField, Sum, Value, When
@@ -28,12 +29,34 @@ class Hit:
     snippet: list[tuple[str, bool]]
 
 
-def _ranked(terms: list[str], *, topic: str, limit: int) -> list[tuple[int, float]]:
+STATS_SECONDS = 60
+_stats: dict[str, tuple[float, int, float]] = {}
+
+
+def search_stats_forget() -> None:
+    """Drop the kept collection statistics (the knowledge services call this after each write)."""
+    _stats.clear()
+
+
+def _collection(topic: str) -> tuple[int, float]:
+    """How many published articles (of the topic) and their average length. Kept for a minute per
+    process: counting ten thousand rows on every search costs more than the search itself, and
+    BM25's ranking hardly moves with an article more or less."""
+    now = time.monotonic()
+    kept = _stats.get(topic)
+    if kept is not None and kept[0] > now:
+        return kept[1], kept[2]
     published = Article.objects.filter(is_active=True)
     if topic:
         published = published.filter(topic=topic)
     stats = published.aggregate(n=Count("id"), avg=Avg("index_length"))
     documents, average = stats["n"] or 0, float(stats["avg"] or 0)
+    _stats[topic] = (now + STATS_SECONDS, documents, average)
+    return documents, average
+
+
+def _ranked(terms: list[str], *, topic: str, limit: int) -> list[tuple[int, float]]:
+    documents, average = _collection(topic)
     if not documents:
         return []
     # Only published articles have terms (services/knowledge.py), so the postings need no join
@@ -41,7 +64,7 @@ def _ranked(terms: list[str], *, topic: str, limit: int) -> list[tuple[int, floa
     postings = ArticleTerm.objects.filter(term__in=terms)
     if topic:
         postings = postings.filter(article__topic=topic)
-    containing = dict(postings.order_by().values("term").annotate(n=Count("id")).values_list("term", "n"))
+    containing = dict(postings.order_by().values("term").annotate(n=Count("*")).values_list("term", "n"))
     weights = {t: idf(documents=documents, containing=n) for t, n in containing.items()}
     if not weights:
         return []

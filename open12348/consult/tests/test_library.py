@@ -98,3 +98,37 @@ def test_library_search_matches_every_word(data):
             answer_text="可以向法院起诉要求支付抚养费。")
     assert list(library_search(q="工资 仲裁")) == [first]
     assert len(library_search(q="怎么")) == 2
+
+
+def test_a_published_entry_goes_into_the_knowledge_base_once_with_its_scrubbed_text(data, client):
+    from open12348.hotline.models import Article
+    from open12348.hotline.selectors_knowledge import article_search
+
+    entry = publish(data["supervisor"], answered(data["regions"]["weidong"], data["weidong_lawyer"]))
+    client.force_login(data["supervisor"])
+    response = client.post(f"/consult/library/{entry.pk}/promote/")
+    article = Article.objects.get(source_ref=f"consult.library:{entry.pk}")
+    assert response.status_code == 302 and response["Location"] == f"/hotline/knowledge/{article.pk}/"
+    assert article.topic == "wages" and article.is_active
+    assert "老板拖欠工资怎么办" in article.question and article.answer == GOOD["answer_text"]
+    assert [hit.article.pk for hit in article_search(query="仲裁")] == [article.pk]
+    client.post(f"/consult/library/{entry.pk}/promote/")  # a second press adds nothing
+    assert Article.objects.filter(source_ref__startswith="consult.library:").count() == 1
+
+
+@pytest.mark.parametrize("who", ["weidong_lawyer", "window"])
+def test_who_cannot_run_the_hotline_cannot_promote_and_nothing_is_written(data, client, who):
+    from open12348.hotline.models import Article
+
+    entry = publish(data["supervisor"], answered(data["regions"]["weidong"], data["weidong_lawyer"]))
+    client.force_login(data[who])
+    assert client.post(f"/consult/library/{entry.pk}/promote/").status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_a_taken_down_entry_is_not_promoted(data):
+    entry = publish(data["supervisor"], answered(data["regions"]["weidong"], data["weidong_lawyer"]))
+    services.library_unpublish(actor=data["supervisor"], entry=entry)
+    with pytest.raises(ApplicationError) as refused:
+        services.library_promote(actor=data["supervisor"], entry=entry)
+    assert refused.value.code == "not_published"

@@ -20,6 +20,7 @@ from open12348.core.services import model_update
 from ..choices import ArticleSource, Topic
 from ..models import Article, ArticleTerm
 from ..search import article_terms
+from ..selectors_knowledge import search_stats_forget
 from .common import require, text, user_or_none
 
 MANAGE = Capability.HOTLINE_MANAGE
@@ -72,6 +73,8 @@ def _unindex(ids: list[int]) -> None:
 def article_index(articles: Iterable[Article]) -> int:
     """(Re)build the terms of the given saved articles (none for a withdrawn one); returns how many
     term rows were written."""
+    transaction.on_commit(search_stats_forget)
+    search_stats_forget()
     articles = list(articles)
     _unindex([a.pk for a in articles])
     articles = [a for a in articles if a.is_active]
