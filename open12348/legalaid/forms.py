@@ -217,6 +217,10 @@ class ApplicationForm(StyledForm):
     amount_claimed = forms.DecimalField(label=_("Amount claimed (yuan)"), required=False, min_value=0,
                                         max_digits=14, decimal_places=2)
     people_count = forms.IntegerField(label=_("Number of people aided"), min_value=1, initial=1)
+    retrial_ordered = forms.BooleanField(
+        label=_("A court has ordered a retrial, or the procuratorate has lodged a protest (Art. 33)"), required=False)
+    other_counsel = forms.BooleanField(label=_("The applicant already has a lawyer or agent for this matter"),
+                                       required=False)
 
     # Household, or the personal integrity commitment.
     household_members = forms.IntegerField(label=_("Household members"), required=False, min_value=1, max_value=100)
@@ -238,7 +242,7 @@ class ApplicationForm(StyledForm):
                       "applicant_education", "applicant_health", "applicant_health_details", "applicant_groups"),
         "agent": ("agent_name", "agent_id_number", "agent_phone", "agent_relationship"),
         "matter": ("matter", "matter_subtype", "category", "aid_form", "stage", "cause", "opposing_party",
-                   "handling_organ", "facts", "amount_claimed", "people_count"),
+                   "handling_organ", "facts", "amount_claimed", "people_count", "retrial_ordered", "other_counsel"),
         "household": ("household_members", "household_monthly_income", "household_income_sources",
                       "household_assets", "integrity_commitment"),
     }
@@ -297,7 +301,7 @@ class ApplicationForm(StyledForm):
         data = self.cleaned_data
         details = {f: data.get(f) for f in ("matter", "matter_subtype", "category", "aid_form", "stage", "cause",
                                              "opposing_party", "handling_organ", "facts", "amount_claimed",
-                                             "people_count")}
+                                             "people_count", "retrial_ordered", "other_counsel")}
         if not details["category"] and details["matter"] in MATTER_INFO:
             details["category"] = MATTER_INFO[details["matter"]].category
         details["matter_subtype"] = (details["matter_subtype"] or "").strip()

@@ -188,6 +188,11 @@ class DetailsInputSerializer(serializers.Serializer):
     amount_claimed = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
                                               allow_null=True)
     people_count = serializers.IntegerField(min_value=1, max_value=100000, required=False)
+    retrial_ordered = serializers.BooleanField(
+        required=False, default=False,
+        help_text="A court ordered a retrial or the procuratorate lodged a protest (Legal Aid Law Art. 33).")
+    other_counsel = serializers.BooleanField(required=False, default=False,
+                                             help_text="A lawyer or agent is already hired for this matter.")
 
 
 class HouseholdInputSerializer(serializers.Serializer):
@@ -478,7 +483,8 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             *ApplicationListSerializer.Meta.fields,
             "agent", "agent_relationship", "channel_detail", "notifying_organ", "notice_number",
             "facility_received_at", "forwarding_due_at", "aid_form", "stage", "cause", "opposing_party",
-            "handling_organ", "amount_claimed", "people_count", "integrity_commitment", "has_household",
+            "handling_organ", "amount_claimed", "people_count", "retrial_ordered", "other_counsel",
+            "integrity_commitment", "has_household",
             "eligibility", "ruleset_version", "review_due", "supplement_due", "assignment_due", "deadlines",
             "decision", "decision_reasons", "decision_override", "override_reason", "decided_at", "decided_by",
             "advance_aid_reason", "limitation_deadline", "regularised_at", "events", "supplement_requests",

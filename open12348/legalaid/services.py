@@ -59,7 +59,7 @@ ADVANCE_AID_DAYS = 7  # Art. 44: advance aid when fewer than 7 days remain
 PERSON_FIELDS = ("name", "sex", "birth_date", "ethnicity", "phone", "address", "household_registration",
                  "occupation", "employer", "education", "health", "health_details", "groups")
 DETAIL_FIELDS = ("matter", "matter_subtype", "category", "aid_form", "stage", "cause", "opposing_party",
-                 "handling_organ", "facts", "amount_claimed", "people_count")
+                 "handling_organ", "facts", "amount_claimed", "people_count", "retrial_ordered", "other_counsel")
 
 
 
@@ -183,6 +183,8 @@ def _clean_details(details: dict[str, Any], *, channel: str) -> dict[str, Any]:
         data["amount_claimed"] = amount
     else:
         data["amount_claimed"] = None
+    for flag in ("retrial_ordered", "other_counsel"):
+        data[flag] = data.get(flag) is True
     people = data.get("people_count") or 1
     if int(people) < 1:
         raise ApplicationError(_("At least one person is aided."), code="people_invalid", field="people_count")
@@ -296,7 +298,8 @@ def _application_create(*, actor, centre, channel, applicant, details, household
     check = eligibility_check(
         matter=details.get("matter", ""), subtype=details.get("matter_subtype", ""),
         region_code=centre.region.code, on=received_on, person=person, household=household_data or None,
-        category=details.get("category"),
+        category=details.get("category"), retrial_ordered=details["retrial_ordered"],
+        other_counsel=details["other_counsel"],
     )
     application = Application(
         centre=centre, region=centre.region, channel=channel, channel_detail=channel_detail.strip(),

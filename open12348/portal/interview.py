@@ -630,6 +630,8 @@ def submission(answers: Mapping[str, Any], ctx: InterviewContext, *, phone: str)
         "handling_organ": (answers.get("handling_organ") or "").strip(),
         "facts": answers["facts"].strip(), "amount_claimed": answers.get("amount_claimed") or None,
         "people_count": int(answers.get("people_count") or 1),
+        "retrial_ordered": answers.get("retrial_ordered") is True,
+        "other_counsel": answers.get("other_counsel") is True,
     }
     result: dict[str, Any] = {"applicant": applicant, "details": details, "household": None,
                               "integrity_commitment": False, "agent": None, "agent_relationship": ""}

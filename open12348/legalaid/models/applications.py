@@ -134,6 +134,9 @@ class Application(TimeStampedModel):
     household = EncryptedJSONField(_("household and income"))
     integrity_commitment = models.BooleanField(_("signed a personal integrity commitment"), default=False)
     people_count = models.PositiveIntegerField(_("number of people aided"), default=1)
+    # Facts the eligibility engine needs beyond the matter (Legal Aid Law Art. 33 and Art. 41).
+    retrial_ordered = models.BooleanField(_("retrial ordered or protest lodged"), default=False)
+    other_counsel = models.BooleanField(_("already has a lawyer or agent for this matter"), default=False)
 
     status = models.CharField(_("status"), max_length=24, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.RECEIVED)

@@ -45,6 +45,22 @@ class TestIntake:
         assert application.events.get().kind == "received"
         assert AuditEvent.objects.filter(action="legalaid.application.create", object_id=str(application.pk)).exists()
 
+    @pytest.mark.parametrize(("retrial_ordered", "in_scope"), [(False, False), (True, True)])
+    def test_a_petition_is_in_scope_only_when_a_retrial_was_ordered(self, setup, retrial_ordered, in_scope):
+        data = contract_dispute()
+        data["details"] = {**data["details"], "matter": "PET-RETRIAL", "aid_form": "civil_litigation",
+                           "retrial_ordered": retrial_ordered}
+        application = create(setup, data)
+        assert application.retrial_ordered is retrial_ordered
+        assert application.eligibility["in_scope"] is in_scope
+
+    def test_an_applicant_who_already_has_counsel_is_not_eligible_and_loses_the_green_channel(self, setup):
+        data = wage_claim()
+        data["details"] = {**data["details"], "other_counsel": True}
+        application = create(setup, data)
+        assert application.other_counsel is True
+        assert application.eligibility["eligible"] is False and application.priority is False
+
     def test_numbers_run_per_centre_and_year_and_are_never_reused(self, setup):
         first = create(setup, received_at=at(2026, 3, 2))
         second = create(setup, wage_claim(applicant={"name": "张三", "id_number": id_number("41040319800101123")}),

@@ -70,7 +70,8 @@ def test_green_channel_wage_claim_skips_income_and_explains_why():
     assert submitted["details"] | {"facts": ""} == {
         "matter": "CV-05", "matter_subtype": "wages", "category": "civil", "aid_form": "labour_arbitration",
         "stage": "arbitration", "cause": "", "opposing_party": "平顶山某建筑公司", "handling_organ": "",
-        "facts": "", "amount_claimed": "36000", "people_count": 3,
+        "facts": "", "amount_claimed": "36000", "people_count": 3, "retrial_ordered": False,
+        "other_counsel": False,
     }
     assert submitted["applicant"]["phone"] == "13803751234"
     assert submitted["applicant"]["groups"] == ["migrant_worker"]
@@ -141,7 +142,8 @@ def test_retrial_question_only_for_a_petition_and_it_decides_the_scope():
         assert "retrial_ordered" in asked and "stage" not in asked
         assert iv.precheck(answers, CTX)["in_scope"] is in_scope
         assert ("household_members" in asked) is in_scope
-        assert iv.submission(answers, CTX, phone="13800000000")["details"]["stage"] == "retrial"
+        details = iv.submission(answers, CTX, phone="13800000000")["details"]
+        assert details["stage"] == "retrial" and details["retrial_ordered"] is ordered  # the centre's check agrees
 
 
 def test_applying_for_a_relative_records_the_agent():
