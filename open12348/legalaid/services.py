@@ -150,13 +150,19 @@ def _next_number(*, centre, year: int) -> str:
 
 # --- intake --------------------------------------------------------------------------------
 
+def centre_in_reach(*, actor, centre) -> bool:
+    """Whether staff may register applications for `centre`: one inside their area, or one above it
+    (a township's judicial office or a partner workstation forwards to its county's or the city's)."""
+    paths = region_paths_for(actor)
+    return paths is None or any(centre.region.path.startswith(p) or p.startswith(centre.region.path) for p in paths)
+
+
 def _check_centre(*, actor, centre) -> None:
     if centre.kind != InstitutionKind.LEGAL_AID_CENTRE:
         raise ApplicationError(_("Applications go to a legal aid centre."), code="not_a_centre", field="centre")
     if actor is None:  # the public portal: any centre
         return
-    paths = region_paths_for(actor)
-    if paths is not None and not any(centre.region.path.startswith(p) for p in paths):
+    if not centre_in_reach(actor=actor, centre=centre):
         raise ApplicationError(_("This legal aid centre is outside your area."), code="centre_out_of_scope",
                                field="centre")
 

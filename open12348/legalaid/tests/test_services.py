@@ -125,6 +125,20 @@ class TestIntake:
         assert exc.value.code == "centre_out_of_scope"
         assert Application.objects.count() == 0
 
+    def test_a_township_judicial_office_forwards_to_its_countys_centre(self, setup):
+        from open12348.network.tests.factories import staff_in
+
+        station = staff_in(setup["regions"]["weidong_township"], role="station_staff", username="wd_station",
+                           kind="judicial_office")
+        application = services.application_create(actor=station, centre=setup["centre"], channel="window",
+                                                  **wage_claim())
+        assert application.centre == setup["centre"]
+        with pytest.raises(ApplicationError) as exc:  # but not to a neighbouring county's
+            services.application_create(actor=station, centre=setup["other_centre"], channel="window",
+                                        **wage_claim(applicant={"name": "张三", "id_number": id_number("41040319800101123")}))
+        assert exc.value.code == "centre_out_of_scope"
+        assert Application.objects.count() == 1
+
     def test_the_database_holds_no_plain_id_numbers_phones_facts_or_incomes(self, setup):
         create(setup)
         with connection.cursor() as cursor:
