@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "CallChannelEnum": "open12348.hotline.choices.CallChannel",
         "ProgressKindEnum": "open12348.legalaid.choices.ProgressKind",
         "CallStatusEnum": "open12348.hotline.choices.CallStatus",
+        "EducationTopicEnum": "open12348.education.choices.EducationTopic.choices",
     },
 }
 
@@ -221,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.escalate_overdue_callbacks", "schedule": crontab(minute=15, hour="8-20")
     },
     "hotline-expire-recordings": {"task": "hotline.expire_recordings", "schedule": crontab(minute=45, hour=3)},
+    # Front-desk tickets follow their back offices (legal aid, mediation) and tell the person the result.
+    "frontdesk-sync-results": {"task": "frontdesk.sync_results", "schedule": 5 * 60},
 }
 
 CHANNEL_LAYERS = {

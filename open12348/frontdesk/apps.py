@@ -6,3 +6,6 @@ class FrontDeskConfig(AppConfig):
     name = "open12348.frontdesk"
     label = "frontdesk"
     verbose_name = _("Front desk")
+
+    def ready(self) -> None:
+        from . import reminders  # noqa: F401  (registers the feedback deadlines with the reminder engine)

@@ -8,11 +8,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from open12348.checkup.demo import checkup_demo_seed
 from open12348.core.errors import ApplicationError
+from open12348.education.demo import education_demo_seed
+from open12348.frontdesk.demo import frontdesk_demo_seed
 from open12348.hotline.demo import hotline_demo_seed
 from open12348.legalaid.demo import legalaid_demo_seed
 from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
+from open12348.mediation.demo import mediation_demo_seed
 from open12348.quality.demo import quality_demo_seed
 
 
@@ -60,6 +64,10 @@ class Command(BaseCommand):
             if not without_legal_aid:
                 quality_demo_seed(seed=seed)
                 hotline_demo_seed(seed=seed)
+                mediation_demo_seed(seed=seed)
+                frontdesk_demo_seed(seed=seed)
+                education_demo_seed(seed=seed)
+                checkup_demo_seed(seed=seed)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         counts = result.counts
