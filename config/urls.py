@@ -23,6 +23,7 @@ urlpatterns = [
     path("checkups/", include("open12348.checkup.urls")),
     path("video/", include("open12348.video.urls")),
     path("education/", include("open12348.education.urls")),
+    path("dashboard/", include("open12348.stats.urls")),
     path("console/audit/", include("open12348.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("open12348.web.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "open12348.checkup",
     "open12348.video",
     "open12348.education",
+    "open12348.stats",
     "open12348.api",
     "open12348.web",
 ]
@@ -224,6 +225,9 @@ CELERY_BEAT_SCHEDULE = {
     "hotline-expire-recordings": {"task": "hotline.expire_recordings", "schedule": crontab(minute=45, hour=3)},
     # Front-desk tickets follow their back offices (legal aid, mediation) and tell the person the result.
     "frontdesk-sync-results": {"task": "frontdesk.sync_results", "schedule": 5 * 60},
+    # The dashboard's summary tables: kept current every minute, proved (and repaired) every night.
+    "stats-sweep": {"task": "stats.sweep", "schedule": 60},
+    "stats-check": {"task": "stats.check_and_rebuild", "schedule": crontab(minute=0, hour=2)},
 }
 
 CHANNEL_LAYERS = {

@@ -9,6 +9,7 @@ from .roles import Capability
 NAVIGATION = [
     (Capability.CONSOLE, _("Overview"), "web:console"),
     (Capability.CONSOLE, _("Notifications"), "notifications:inbox"),
+    (Capability.DASHBOARD_VIEW, _("Dashboard"), "stats:overview"),
     (Capability.AID_VIEW, _("Legal aid applications"), "legalaid:queue"),
     (Capability.AID_INTAKE, _("Register an application"), "legalaid:create"),
     (Capability.AID_ASSIGN, _("Assign lawyers"), "cases:assignments"),

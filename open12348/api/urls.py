@@ -19,6 +19,7 @@ urlpatterns = [
     path("v1/", include("open12348.checkup.api_urls")),
     path("v1/", include("open12348.video.api_urls")),
     path("v1/", include("open12348.education.api_urls")),
+    path("v1/", include("open12348.stats.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -18,6 +18,7 @@ from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cas
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 from open12348.mediation.demo import mediation_demo_seed
 from open12348.quality.demo import quality_demo_seed
+from open12348.stats.services import stats_sweep
 
 
 class Command(BaseCommand):
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 frontdesk_demo_seed(seed=seed)
                 education_demo_seed(seed=seed)
                 checkup_demo_seed(seed=seed)
+            stats_sweep()  # the dashboard's summary tables, built from what was just written
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         counts = result.counts

@@ -1,0 +1,9 @@
+"""The dashboard's figures under /api/v1/stats/."""
+
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("stats/overview", apis.OverviewApi.as_view(), name="stats-overview"),
+]

@@ -1,0 +1,236 @@
+"""Keeping the tallies exact: refresh a record's cells when it changes, sweep for changed records,
+rebuild a source from scratch, and check the tallies against a direct count of the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from open12348.audit.services import audit_record
+
+from .models import Contribution, Tally, Watermark
+from .sources import MEASURES, SOURCES, Row
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+# A record saved just before a sweep may commit just after it: each sweep reads again this far back
+# (refreshing a record twice changes nothing).
+SWEEP_OVERLAP = dt.timedelta(minutes=10)
+
+Cells = dict[tuple, list]
+
+
+def _zero() -> list:
+    return [0, 0, Decimal(0), 0, 0]
+
+
+def _add(cells: Cells, row: Row, sign: int = 1) -> None:
+    cell = cells[row.key]
+    for i, name in enumerate(MEASURES):
+        cell[i] += sign * getattr(row, name)
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _lock(source: str) -> Watermark:
+    Watermark.objects.get_or_create(source=source)
+    return Watermark.objects.select_for_update().get(source=source)
+
+
+def _cell_filter(key: tuple) -> dict:
+    metric, day, region_id, a, b, c = key
+    return {"metric": metric, "day": day, "region_id": region_id, "a": a, "b": b, "c": c}
+
+
+def _apply(deltas: Cells) -> None:
+    """Add the deltas to their cells (the source's lock is held, and sources own disjoint metrics,
+    so no one else writes these cells meanwhile); cells that fall to no records go."""
+    for key, (n, people, amount, duration, on_time) in deltas.items():
+        if not (n or people or amount or duration or on_time):
+            continue
+        cell = _cell_filter(key)
+        if not Tally.objects.filter(**cell).update(n=F("n") + n, people=F("people") + people,
+                                                   amount=F("amount") + amount, duration=F("duration") + duration,
+                                                   on_time=F("on_time") + on_time):
+            Tally.objects.create(**cell, n=n, people=people, amount=amount, duration=duration, on_time=on_time)
+        if n < 0:
+            Tally.objects.filter(**cell, n=0).delete()
+
+
+@transaction.atomic
+def stats_refresh(*, source: str, ids: Iterable[int]) -> int:
+    """Count the given records again: each leaves the cells it was in and enters the cells it is in
+    now; a record that no longer exists leaves its cells. Returns how many records changed cells."""
+    spec = SOURCES[source]
+    _lock(source)
+    changed = 0
+    for chunk in _chunks(sorted(set(ids))):
+        now = spec.rows_for(spec.queryset().filter(pk__in=chunk))
+        before = {c.record_id: c for c in Contribution.objects.filter(source=source, record_id__in=chunk)}
+        deltas: Cells = defaultdict(_zero)
+        create, update, gone = [], [], []
+        for pk in chunk:
+            old = [Row.from_json(r) for r in before[pk].rows] if pk in before else []
+            new = now.get(pk, [])
+            if old == new:
+                continue
+            changed += 1
+            for row in old:
+                _add(deltas, row, -1)
+            for row in new:
+                _add(deltas, row)
+            if pk not in now:
+                gone.append(pk)
+            elif pk in before:
+                before[pk].rows = [r.to_json() for r in new]
+                update.append(before[pk])
+            else:
+                create.append(Contribution(source=source, record_id=pk, rows=[r.to_json() for r in new]))
+        _apply(deltas)
+        Contribution.objects.bulk_create(create)
+        Contribution.objects.bulk_update(update, ["rows"])
+        Contribution.objects.filter(source=source, record_id__in=gone).delete()
+    return changed
+
+
+def stats_sweep(*, until: dt.datetime | None = None) -> dict[str, int]:
+    """Refresh every record saved since the last sweep (the periodic job). A source never built is
+    built whole."""
+    done = {}
+    for name, spec in SOURCES.items():
+        with transaction.atomic():
+            mark = _lock(name)
+            if mark.seen_until is None:
+                done[name] = stats_rebuild(source=name)
+                continue
+            until_now = until or timezone.now()
+            model = spec.model()
+            ids = list(model._default_manager.filter(
+                updated_at__gte=mark.seen_until - SWEEP_OVERLAP, updated_at__lte=until_now,
+            ).values_list("pk", flat=True))
+            # Records deleted since (legal records are kept, but a test record or a merged duplicate
+            # may go): contributions whose record is no more (an anti-join on the primary key).
+            ids += Contribution.objects.filter(source=name).filter(
+                ~Exists(model._default_manager.filter(pk=OuterRef("record_id")))).values_list("record_id", flat=True)
+            done[name] = stats_refresh(source=name, ids=ids)
+            mark.seen_until = until_now
+            mark.save(update_fields=["seen_until"])
+    return done
+
+
+def _recount(source: str) -> tuple[Cells, list[Contribution]]:
+    spec = SOURCES[source]
+    cells: Cells = defaultdict(_zero)
+    contributions = []
+    for record in spec.queryset().order_by("pk").iterator(chunk_size=BATCH):
+        rows = spec.rows(record)
+        for row in rows:
+            _add(cells, row)
+        contributions.append(Contribution(source=source, record_id=record.pk, rows=[r.to_json() for r in rows]))
+    return cells, contributions
+
+
+@transaction.atomic
+def stats_rebuild(*, source: str) -> int:
+    """Throw the source's tallies away and count every record again (the nightly job, and the cure
+    for any difference the check finds). Returns how many records were counted."""
+    spec = SOURCES[source]
+    mark = _lock(source)
+    started = timezone.now()
+    cells, contributions = _recount(source)
+    Tally.objects.filter(metric__in=spec.metrics).delete()
+    Contribution.objects.filter(source=source).delete()
+    Contribution.objects.bulk_create(contributions, batch_size=BATCH)
+    Tally.objects.bulk_create(
+        [Tally(**_cell_filter(key), n=n, people=people, amount=amount, duration=duration, on_time=on_time)
+         for key, (n, people, amount, duration, on_time) in cells.items() if n],
+        batch_size=BATCH,
+    )
+    mark.seen_until = mark.rebuilt_at = started
+    mark.save(update_fields=["seen_until", "rebuilt_at"])
+    audit_record(actor=None, action="stats.rebuild", object_type="stats.source", object_id=source,
+                 extra={"records": len(contributions), "cells": len(cells)})
+    return len(contributions)
+
+
+# --- the consistency check ------------------------------------------------------------------------
+
+@dataclass
+class CheckResult:
+    source: str
+    records: int = 0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def _stored(metrics: Iterable[str]) -> Cells:
+    cells: Cells = {}
+    for t in Tally.objects.filter(metric__in=list(metrics)).values_list("metric", "day", "region_id", "a", "b", "c",
+                                                                          *MEASURES):
+        cells[t[:6]] = [t[6], t[7], t[8], t[9], t[10]]
+    return cells
+
+
+def _direct(source: str) -> dict[tuple, tuple[int, int]]:
+    """The records counted straight from their own table by day and region (GROUP BY), independent
+    of the source's row code: (metric, day, region) -> (records, people)."""
+    model = SOURCES[source].model()
+    if source == "legalaid.application":
+        metric, day, region, people = "aid.applied", TruncDate("received_at"), "region_id", Sum("people_count")
+    elif source == "legalaid.case":
+        metric, day, region, people = "aid.case", TruncDate(Coalesce("assigned_at", "created_at")), "region_id", None
+    elif source == "hotline.workorder":
+        metric, day, region, people = "hotline.call", TruncDate("rang_at"), "hotline__region_id", None
+    else:
+        metric, day, region, people = "hotline.callback", F("due_on"), "hotline__region_id", None
+    counted = model._default_manager.order_by().annotate(d=day).values("d", region).annotate(n=Count("pk"))
+    if people is not None:
+        counted = counted.annotate(p=people)
+    return {(metric, row["d"], row[region]): (row["n"], row.get("p")) for row in counted}
+
+
+def stats_check(*, source: str) -> CheckResult:
+    """Compare the stored tallies with (1) a direct GROUP BY over the records and (2) a full recount
+    through the source's rows; every difference is reported, nothing is changed."""
+    spec = SOURCES[source]
+    stored = _stored(spec.metrics)
+    result = CheckResult(source=source)
+    direct = _direct(source)
+    main_metric = next(iter({k[0] for k in direct}), None)
+    if main_metric is not None:
+        by_day: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        for key, cell in stored.items():
+            if key[0] == main_metric:
+                by_day[key[:3]][0] += cell[0]
+                by_day[key[:3]][1] += cell[1]
+        for key in sorted(set(direct) | set(by_day), key=str):
+            n, people = direct.get(key, (0, None))
+            got = by_day.get(key, [0, 0])
+            if got[0] != n or (people is not None and got[1] != people):
+                result.differences.append(f"{key[0]} {key[1]} region {key[2]}: tallies {got[0]} records / "
+                                          f"{got[1]} people, the records {n} / {people if people is not None else '-'}")
+    truth, contributions = _recount(source)
+    result.records = len(contributions)
+    truth = {k: v for k, v in truth.items() if v[0]}
+    for key in sorted(set(truth) | set(stored), key=str):
+        if truth.get(key) != stored.get(key):
+            result.differences.append(f"{' '.join(map(str, key))}: tallies {stored.get(key)}, recount {truth.get(key)}")
+    if result.differences:
+        log.warning("stats check of %s found %d differences", source, len(result.differences))
+    return result

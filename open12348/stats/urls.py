@@ -1,0 +1,11 @@
+"""The decision dashboard (数据决策系统), at /dashboard/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]
