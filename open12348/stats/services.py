@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -79,7 +79,8 @@ def stats_refresh(*, source: str, ids: Iterable[int]) -> int:
     changed = 0
     for chunk in _chunks(sorted(set(ids))):
         now = spec.rows_for(spec.queryset().filter(pk__in=chunk))
-        before = {c.record_id: c for c in Contribution.objects.filter(source=source, record_id__in=chunk)}
+        before = {c.record_id: c for c in
+                  Contribution.objects.using(DEFAULT_DB_ALIAS).filter(source=source, record_id__in=chunk)}
         deltas: Cells = defaultdict(_zero)
         create, update, gone = [], [], []
         for pk in chunk:
@@ -123,7 +124,7 @@ def stats_sweep(*, until: dt.datetime | None = None) -> dict[str, int]:
             ).values_list("pk", flat=True))
             # Records deleted since (legal records are kept, but a test record or a merged duplicate
             # may go): contributions whose record is no more (an anti-join on the primary key).
-            ids += Contribution.objects.filter(source=name).filter(
+            ids += Contribution.objects.using(DEFAULT_DB_ALIAS).filter(source=name).filter(
                 ~Exists(model._default_manager.filter(pk=OuterRef("record_id")))).values_list("record_id", flat=True)
             done[name] = stats_refresh(source=name, ids=ids)
             mark.seen_until = until_now
@@ -181,8 +182,8 @@ class CheckResult:
 
 def _stored(metrics: Iterable[str]) -> Cells:
     cells: Cells = {}
-    for t in Tally.objects.filter(metric__in=list(metrics)).values_list("metric", "day", "region_id", "a", "b", "c",
-                                                                          *MEASURES):
+    stored = Tally.objects.using(DEFAULT_DB_ALIAS).filter(metric__in=list(metrics))
+    for t in stored.values_list("metric", "day", "region_id", "a", "b", "c", *MEASURES):
         cells[t[:6]] = [t[6], t[7], t[8], t[9], t[10]]
     return cells
 
