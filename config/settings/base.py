@@ -203,6 +203,7 @@ SPECTACULAR_SETTINGS = {
         "ProgressKindEnum": "open12348.legalaid.choices.ProgressKind",
         "CallStatusEnum": "open12348.hotline.choices.CallStatus",
         "EducationTopicEnum": "open12348.education.choices.EducationTopic.choices",
+        "LegalTopicEnum": "open12348.hotline.choices.Topic",
     },
 }
 
