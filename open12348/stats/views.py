@@ -73,7 +73,7 @@ def _headlines(figures: dict) -> list[dict]:
 
 def _tiles(*, user, period: Period) -> list[dict]:
     values = by_county(user=user, metric="aid.case", period=period)
-    counties = list(counties_visible_to(user))
+    counties = list(counties_visible_to(user).select_related("parent"))
     highest = max(values.values(), default=0) or 1
     tiles, spare = [], 0
     placed = {pos for code, pos in TILE_POSITIONS.items() if any(c.code == code for c in counties)}
@@ -84,7 +84,8 @@ def _tiles(*, user, period: Period) -> list[dict]:
             position = (spare % 5, bottom + spare // 5)
             spare += 1
         value = values.get(county.pk, 0)
-        tiles.append({"name": county.name, "code": county.code, "value": value, "x": position[0] * 110,
+        short = county.name.removeprefix(county.parent.name if county.parent_id else "").removeprefix("平顶山")
+        tiles.append({"name": county.name, "label": short if len(short) <= 6 else short[:5] + "…", "code": county.code, "value": value, "x": position[0] * 110,
                       "y": position[1] * 70, "shade": min(4, int(4 * float(value) / float(highest) + 0.999))})
     return tiles
 

@@ -15,8 +15,8 @@ from open12348.frontdesk.demo import frontdesk_demo_seed
 from open12348.hotline.demo import hotline_demo_seed
 from open12348.legalaid.demo import legalaid_demo_seed
 from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
-from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 from open12348.mediation.demo import mediation_demo_seed
+from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 from open12348.quality.demo import quality_demo_seed
 from open12348.stats.services import stats_sweep
 
