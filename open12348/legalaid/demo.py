@@ -86,8 +86,16 @@ def _name(rng: random.Random) -> str:
 def centre_profiles() -> int:
     """A number prefix for every legal aid centre: 平法援 for the city, 卫法援 for 卫东区, …"""
     created = 0
-    for centre in Institution.objects.filter(kind=InstitutionKind.LEGAL_AID_CENTRE).select_related("region"):
-        prefix = "平法援" if centre.region.code == CITY_CODE else f"{centre.region.name[0]}法援"
+    used = set(CentreProfile.objects.values_list("number_prefix", flat=True))
+    for centre in (Institution.objects.filter(kind=InstitutionKind.LEGAL_AID_CENTRE, aid_profile__isnull=True)
+                   .select_related("region").order_by("region__code")):
+        if centre.region.code == CITY_CODE:
+            prefix = "平法援"
+        else:  # 卫法援 for 卫东区; 高法援 for 平顶山高新技术产业开发区; a second character where the first is taken
+            name = centre.region.name.removeprefix("平顶山市").removeprefix("平顶山")
+            prefix = next((f"{name[:n]}法援" for n in range(1, len(name) + 1) if f"{name[:n]}法援" not in used),
+                          f"{name}{centre.pk}法援")
+        used.add(prefix)
         created += CentreProfile.objects.get_or_create(centre=centre, defaults={"number_prefix": prefix})[1]
     return created
 

@@ -1035,7 +1035,18 @@ def province_seed(*, seed: int, cases: int = DEFAULT_CASES,
 
 @transaction.atomic
 def _finish(*, generator: _Generator, seed: int, cases: int, counts: dict[str, int], seconds: float) -> None:
-    """Sequences past the ids written, number sequences past the numbers issued, one audit row."""
+    """Everything `_settle` does, and one audit row."""
+    _settle(generator)
+    audit_record(
+        actor=None, action="demo.seed_province", object_type="network.region", object_id=PROVINCE_CODE,
+        object_repr=PROVINCE_NAME,
+        extra={"seed": seed, "cases": cases, "as_of": AS_OF.isoformat(), "seconds": round(seconds, 1), **counts},
+    )
+
+
+def _settle(generator: _Generator) -> None:
+    """After bulk writes: sequences past the ids written, number sequences past the numbers issued, the
+    cases' next deadline as the services keep it, fresh planner statistics on PostgreSQL."""
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), list(_TABLES)):
             cursor.execute(statement)
@@ -1054,8 +1065,3 @@ def _finish(*, generator: _Generator, seed: int, cases: int, counts: dict[str, i
         with connection.cursor() as cursor:  # fresh statistics, so the first queries get good plans
             for model in _TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    audit_record(
-        actor=None, action="demo.seed_province", object_type="network.region", object_id=PROVINCE_CODE,
-        object_repr=PROVINCE_NAME,
-        extra={"seed": seed, "cases": cases, "as_of": AS_OF.isoformat(), "seconds": round(seconds, 1), **counts},
-    )

@@ -112,8 +112,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "channels": {"labels": [str(channels.get(code, code)) for code, _n in by_channel],
                      "data": [n for _code, n in by_channel]},
     }
+    today = timezone.localdate()
+    presets = [(_("This year"), dt.date(today.year, 1, 1), today),
+               (_("Last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+               (_("Since 2019"), dt.date(2019, 1, 1), today)]
     context = {
-        "form": form, "period": period, "region": region, "headlines": headlines,
+        "form": form, "period": period, "region": region, "headlines": headlines, "presets": presets,
         "trend_rows": list(zip(this_year, last_year, strict=True)), "by_channel": [
             (channels.get(code, code), n) for code, n in by_channel],
         "tiles": tiles, "tile_width": max((t["x"] for t in tiles), default=0) + 110,

@@ -14,6 +14,7 @@ from open12348.education.demo import education_demo_seed
 from open12348.frontdesk.demo import frontdesk_demo_seed
 from open12348.hotline.demo import hotline_demo_seed
 from open12348.legalaid.demo import legalaid_demo_seed
+from open12348.legalaid.history import legalaid_history_seed
 from open12348.legalaid.province import DEFAULT_CASES, province_database_has_cases, province_seed
 from open12348.mediation.demo import mediation_demo_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             result = demo_seed(seed=seed, scale=scale)
+            if not without_legal_aid:
+                legalaid_history_seed(seed=seed)  # the cases since 2019 the seed counts, before today's
             legal_aid = {"applications": 0} if without_legal_aid else legalaid_demo_seed(seed=seed)
             if not without_legal_aid:
                 quality_demo_seed(seed=seed)
