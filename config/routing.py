@@ -1,3 +1,5 @@
 """WebSocket routes. Apps add theirs here (hotline wallboard, video signalling, job progress)."""
 
-websocket_urlpatterns: list = []
+from open12348.video.routing import websocket_urlpatterns as video_websocket_urlpatterns
+
+websocket_urlpatterns: list = [*video_websocket_urlpatterns]

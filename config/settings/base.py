@@ -237,6 +237,13 @@ CELERY_BEAT_SCHEDULE = {
     "stats-check": {"task": "stats.check_and_rebuild", "schedule": crontab(minute=0, hour=2)},
 }
 
+# Remote video consultation (open12348/video, docs/video.md): STUN/TURN servers as the browser's
+# RTCIceServer list (none is needed on one network), invitation lifetime, room size, recording.
+VIDEO_ICE_SERVERS = env.json("VIDEO_ICE_SERVERS", default=[])
+VIDEO_INVITATION_HOURS = env.int("VIDEO_INVITATION_HOURS", default=4)
+VIDEO_MAX_PARTICIPANTS = env.int("VIDEO_MAX_PARTICIPANTS", default=4)
+VIDEO_RECORDING_ENABLED = env.bool("VIDEO_RECORDING_ENABLED", default=False)
+
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -20,6 +20,7 @@ from open12348.mediation.demo import mediation_demo_seed
 from open12348.network.demo import DEFAULT_SEED, SCALES, demo_database_is_empty, demo_seed
 from open12348.quality.demo import quality_demo_seed
 from open12348.stats.services import stats_sweep
+from open12348.video.demo import video_demo_seed
 
 
 class Command(BaseCommand):
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                 frontdesk_demo_seed(seed=seed)
                 education_demo_seed(seed=seed)
                 checkup_demo_seed(seed=seed)
+                video_demo_seed(seed=seed)
             stats_sweep()  # the dashboard's summary tables, built from what was just written
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
