@@ -14,7 +14,7 @@ from open12348.accounts.permissions import HasCapability
 from open12348.accounts.roles import Capability
 
 from .forms import PeriodForm
-from .selectors import hotline_figures, legal_aid_figures
+from .selectors import AREAS
 from .serializers import OverviewSerializer, PeriodQuerySerializer
 
 
@@ -39,6 +39,5 @@ class OverviewApi(APIView):
         period = form.cleaned_data["period"]
         return Response(OverviewSerializer({
             "start": period.start, "end": period.end, "region": region.code if region is not None else None,
-            "legal_aid": legal_aid_figures(user=request.user, period=period, region=region),
-            "hotline": hotline_figures(user=request.user, period=period, region=region),
+            **{area: figures(user=request.user, period=period, region=region) for area, figures in AREAS.items()},
         }).data)

@@ -27,6 +27,11 @@ HEADLINES = [
     ("hotline", "callback_rate_pct", _("Missed calls and messages called back"), "pct"),
     ("hotline", "callbacks_overdue", _("Callbacks overdue"), "count"),
     ("hotline", "satisfaction_pct", _("Callers satisfied"), "pct"),
+    ("mediation", "disputes", _("Disputes brought to mediation"), "count"),
+    ("mediation", "success_rate_pct", _("Mediations ending in an agreement"), "pct"),
+    ("mediation", "closed_within_a_month_pct", _("Mediations closed within a month"), "pct"),
+    ("video", "sessions", _("Video consultations"), "count"),
+    ("video", "average_minutes_waited", _("Average wait for a video lawyer (minutes)"), "number"),
 ]
 
 # Rough positions of Pingdingshan's county-level units on a grid (column, row), west to east and

@@ -134,6 +134,39 @@ def hotline_figures(*, user, period: Period, region: Region | None = None, today
     }
 
 
+def mediation_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    """Disputes received in the period; the success rate is agreements among the mediations that ended
+    in an agreement or a failure (a withdrawn dispute or a party's refusal was never mediated to an end)."""
+    qs = tallies(user=user, metric="mediation.case", period=period, region=region)
+    sums, results = _sums(qs), _by(qs, "b")
+    agreed, failed = results.get("agreed", 0), results.get("failed", 0)
+    closed = sums["n"] - results.get("open", 0)
+    return {
+        "disputes": sums["n"], "agreed": agreed, "failed": failed, "open": results.get("open", 0),
+        "success_rate_pct": _share(agreed, agreed + failed),
+        "closed_within_a_month_pct": _share(sums["on_time"], closed),
+        "average_days_to_close": round(sums["duration"] / closed, 1) if closed else None,
+        "by_type": _by(qs, "a"),
+    }
+
+
+def video_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    qs = tallies(user=user, metric="video.session", period=period, region=region)
+    sums = _sums(qs)
+    served = sums["on_time"]
+    return {
+        "sessions": sums["n"], "served": served,
+        "average_minutes_waited": round(sums["duration"] / served / 60, 1) if served else None,
+        "average_minutes_talked": round(sums["people"] / served / 60, 1) if served else None,
+        "points_served": qs.filter(on_time__gt=0).values("a").distinct().count(),
+    }
+
+
+# The areas of the overview, each a function of (user, period, region) returning its figures.
+AREAS = {"legal_aid": legal_aid_figures, "hotline": hotline_figures, "mediation": mediation_figures,
+         "video": video_figures}
+
+
 def monthly(*, user, metric: str, period: Period, measure: str = "n", region: Region | None = None,
             **cell) -> list[tuple[dt.date, int | Decimal]]:
     """A metric month by month over the period (months without records included, as 0)."""

@@ -50,9 +50,30 @@ class HotlineFiguresSerializer(serializers.Serializer):
     satisfaction_pct = serializers.FloatField(allow_null=True)
 
 
+class MediationFiguresSerializer(serializers.Serializer):
+    disputes = serializers.IntegerField()
+    agreed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    open = serializers.IntegerField()
+    success_rate_pct = serializers.FloatField(allow_null=True)
+    closed_within_a_month_pct = serializers.FloatField(allow_null=True)
+    average_days_to_close = serializers.FloatField(allow_null=True)
+    by_type = serializers.DictField(child=serializers.IntegerField())
+
+
+class VideoFiguresSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    served = serializers.IntegerField()
+    average_minutes_waited = serializers.FloatField(allow_null=True)
+    average_minutes_talked = serializers.FloatField(allow_null=True)
+    points_served = serializers.IntegerField()
+
+
 class OverviewSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     region = serializers.CharField(allow_null=True)
     legal_aid = LegalAidFiguresSerializer()
     hotline = HotlineFiguresSerializer()
+    mediation = MediationFiguresSerializer()
+    video = VideoFiguresSerializer()

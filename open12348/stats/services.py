@@ -198,6 +198,11 @@ def _direct(source: str) -> dict[tuple, tuple[int, int]]:
         metric, day, region, people = "aid.case", TruncDate(Coalesce("assigned_at", "created_at")), "region_id", None
     elif source == "hotline.workorder":
         metric, day, region, people = "hotline.call", TruncDate("rang_at"), "hotline__region_id", None
+    elif source == "mediation.dispute":
+        metric, day, region, people = "mediation.case", F("received_on"), "region_id", None
+    elif source == "video.session":
+        metric, region, people = "video.session", "region_id", None
+        day = TruncDate(Coalesce("waiting_since", "scheduled_at", "created_at"))
     else:
         metric, day, region, people = "hotline.callback", F("due_on"), "hotline__region_id", None
     counted = model._default_manager.order_by().annotate(d=day).values("d", region).annotate(n=Count("pk"))

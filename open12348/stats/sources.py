@@ -22,6 +22,15 @@ hotline work orders (`hotline.workorder`, region: the hotline's)
 hotline callbacks (`hotline.callback`)
   hotline.callback day due;     a status                             n, on_time = closed by the day due
 
+people's mediation (`mediation.dispute`, region: the dispute's)
+  mediation.case  day received; a dispute type, b result, c committee id
+                                                                     n, duration = days to close,
+                                                                     on_time = closed within a month
+video consultations (`video.session`, region: the requesting township's)
+  video.session   day requested; a requesting point id, b serving point id, c status
+                                                                     n, duration = seconds waited,
+                                                                     people = seconds talked, on_time = served
+
 An outcome is `pending`, `grant`, `refuse`, `withdrawn` (by the applicant or deemed). A case's
 state is `open`, `closed` (closing file submitted or later) or `terminated`.
 """
@@ -195,6 +204,44 @@ def _callbacks():
         "id", "hotline__region_id", "due_on", "status", "kind", "closed_at", "updated_at")
 
 
+# --- mediation and video --------------------------------------------------------------------------
+
+def _dispute_result(dispute) -> str:
+    return dispute.status if dispute.status in ("agreed", "failed", "withdrawn", "refused") else "open"
+
+
+def _dispute_rows(dispute) -> list[Row]:
+    closed = dispute.closed_on
+    return [Row("mediation.case", dispute.received_on, dispute.region_id, dispute.dispute_type,
+                _dispute_result(dispute), str(dispute.committee_id), 1,
+                duration=(closed - dispute.received_on).days if closed else 0,
+                on_time=int(closed is not None and closed <= dispute.guideline_due))]
+
+
+def _video_rows(session) -> list[Row]:
+    asked = session.waiting_since or session.scheduled_at or session.created_at
+    waited = int((session.taken_at - session.waiting_since).total_seconds()) \
+        if session.taken_at and session.waiting_since else 0
+    talked = int((session.ended_at - session.taken_at).total_seconds()) if session.ended_at and session.taken_at else 0
+    return [Row("video.session", _day(asked), session.region_id, str(session.requesting_point_id),
+                str(session.serving_point_id), session.status, 1, people=talked, duration=max(waited, 0),
+                on_time=int(session.taken_at is not None))]
+
+
+def _disputes():
+    from open12348.mediation.models import DisputeCase
+
+    return DisputeCase.objects.only("id", "received_on", "region_id", "dispute_type", "status", "committee_id",
+                                    "closed_on", "guideline_due", "updated_at")
+
+
+def _video_sessions():
+    from open12348.video.models import VideoSession
+
+    return VideoSession.objects.only("id", "waiting_since", "scheduled_at", "created_at", "taken_at", "ended_at",
+                                     "region_id", "requesting_point_id", "serving_point_id", "status", "updated_at")
+
+
 def _model(label: str) -> Callable[[], type[models.Model]]:
     def get() -> type[models.Model]:
         from django.apps import apps
@@ -214,5 +261,7 @@ SOURCES: dict[str, Source] = {
                _call_rows),
         Source("hotline.callback", ("hotline.callback",), _model("hotline.CallbackTask"), _callbacks,
                _callback_rows),
+        Source("mediation.dispute", ("mediation.case",), _model("mediation.DisputeCase"), _disputes, _dispute_rows),
+        Source("video.session", ("video.session",), _model("video.VideoSession"), _video_sessions, _video_rows),
     )
 }

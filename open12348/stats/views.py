@@ -25,7 +25,7 @@ from open12348.legalaid.eligibility.codes import Channel
 from .figures import HEADLINES, TILE_POSITIONS
 from .forms import PeriodForm, counties_visible_to
 from .models import Watermark
-from .selectors import Period, by_county, hotline_figures, legal_aid_figures, monthly
+from .selectors import AREAS, Period, by_county, monthly
 from .tasks import sweep
 
 STALE_AFTER = dt.timedelta(minutes=1)
@@ -51,12 +51,9 @@ def _period_and_region(request: HttpRequest) -> tuple[PeriodForm, Period, object
 
 
 def overview_figures(*, user, period: Period, region) -> dict:
-    current = {"legal_aid": legal_aid_figures(user=user, period=period, region=region),
-               "hotline": hotline_figures(user=user, period=period, region=region)}
     before = period.previous_year()
-    previous = {"legal_aid": legal_aid_figures(user=user, period=before, region=region),
-                "hotline": hotline_figures(user=user, period=before, region=region)}
-    return {"current": current, "previous": previous}
+    return {"current": {area: figures(user=user, period=period, region=region) for area, figures in AREAS.items()},
+            "previous": {area: figures(user=user, period=before, region=region) for area, figures in AREAS.items()}}
 
 
 def _headlines(figures: dict) -> list[dict]:

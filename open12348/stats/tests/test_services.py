@@ -159,3 +159,58 @@ def test_a_deleted_record_leaves_its_cells_on_the_next_sweep(data, clock):
     stats_sweep()
     assert total("aid.applied") == 0 and not Tally.objects.filter(metric__startswith="aid.").exists()
     all_consistent()
+
+
+def test_mediation_figures_follow_each_dispute_to_its_end():
+    from open12348.mediation.models import DisputeCase
+    from open12348.network.tests.factories import pingdingshan, staff_in
+    from open12348.stats.selectors import Period, mediation_figures
+
+    regions = pingdingshan()
+    committee = InstitutionFactory(kind=InstitutionKind.MEDIATION_COMMITTEE, region=regions["weidong_township"])
+    received = dt.date(2026, 3, 2)
+
+    def dispute(number: str, status: str, days: int | None) -> DisputeCase:
+        return DisputeCase.objects.create(
+            number=number, committee=committee, region=regions["weidong_township"], dispute_type="neighbours",
+            source="walk_in", status=status, received_on=received, guideline_due=dt.date(2026, 4, 2),
+            closed_on=received + dt.timedelta(days=days) if days is not None else None)
+
+    dispute("调1", "agreed", 20)   # within the month
+    dispute("调2", "failed", 40)   # past it
+    pending = dispute("调3", "mediating", None)
+    stats_sweep()
+    leader = staff_in(regions["city"], role="leader")
+    period = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    f = mediation_figures(user=leader, period=period)
+    assert (f["disputes"], f["agreed"], f["failed"], f["open"]) == (3, 1, 1, 1)
+    assert (f["success_rate_pct"], f["closed_within_a_month_pct"], f["average_days_to_close"]) == (50.0, 50.0, 30.0)
+    pending.status, pending.closed_on = "agreed", received + dt.timedelta(days=10)
+    pending.save()
+    stats_sweep()
+    f = mediation_figures(user=leader, period=period)
+    assert (f["disputes"], f["agreed"], f["open"], f["success_rate_pct"]) == (3, 2, 0, 66.67)
+    all_consistent()
+
+
+def test_video_figures_count_waiting_and_talking_time():
+    from open12348.network.tests.factories import pingdingshan, staff_in
+    from open12348.stats.selectors import Period, video_figures
+    from open12348.video.models import VideoSession
+
+    regions = pingdingshan()
+    office = InstitutionFactory(kind=InstitutionKind.JUDICIAL_OFFICE, region=regions["weidong_township"])
+    centre = InstitutionFactory(kind=InstitutionKind.LEGAL_AID_CENTRE, region=regions["weidong"])
+    station = staff_in(regions["weidong_township"], role="station_staff")
+    asked = local(2026, 5, 6, 9, 0)
+    common = {"requesting_point": office, "serving_point": centre, "region": regions["weidong_township"],
+              "mode": "now", "visitor_name": "张大爷", "requested_by": station, "waiting_since": asked}
+    VideoSession.objects.create(number="视1", status="ended", taken_at=asked + dt.timedelta(minutes=5),
+                                ended_at=asked + dt.timedelta(minutes=35), **common)
+    VideoSession.objects.create(number="视2", status="waiting", **common)
+    stats_sweep()
+    f = video_figures(user=staff_in(regions["city"], role="leader"), period=Period(dt.date(2026, 1, 1),
+                                                                                   dt.date(2026, 12, 31)))
+    assert (f["sessions"], f["served"], f["average_minutes_waited"], f["average_minutes_talked"]) == (2, 1, 5.0, 30.0)
+    assert f["points_served"] == 1
+    all_consistent()
