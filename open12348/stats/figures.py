@@ -48,3 +48,20 @@ TILE_POSITIONS = {
     "410422": (3, 2),  # 叶县
     "410481": (3, 3),  # 舞钢市
 }
+
+# The records behind a headline figure: the dashboard cell it sums (metric and dimension values).
+DRILLS = {
+    "cases": {"metric": "aid.case"},
+    "criminal_cases": {"metric": "aid.case", "a": "criminal"},
+    "amount_recovered": {"metric": "aid.closed"},
+    "people_aided": {"metric": "aid.case"},
+    "migrant_worker_cases": {"metric": "aid.case_group", "a": "migrant_worker"},
+    "migrant_workers_aided": {"metric": "aid.case_group", "a": "migrant_worker"},
+    "migrant_worker_amount_recovered": {"metric": "aid.case_group", "a": "migrant_worker"},
+    "applications": {"metric": "aid.applied"},
+    "granted": {"metric": "aid.applied", "c": "grant"},
+    "refused": {"metric": "aid.applied", "c": "refuse"},
+    "withdrawn": {"metric": "aid.applied", "c": "withdrawn"},
+    "calls": {"metric": "hotline.call", "a": "call"},
+    "disputes": {"metric": "mediation.case"},
+}

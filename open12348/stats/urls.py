@@ -8,4 +8,5 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("records/", views.records_view, name="records"),
 ]

@@ -8,9 +8,12 @@ import io
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
@@ -22,7 +25,9 @@ from open12348.audit.services import audit_record
 from open12348.core.jobs import enqueue
 from open12348.legalaid.eligibility.codes import Channel
 
-from .figures import HEADLINES, TILE_POSITIONS
+from .drilldown import DRILLS as RECORD_QUERIES
+from .drilldown import Cell, label_of, records
+from .figures import DRILLS, HEADLINES, TILE_POSITIONS
 from .forms import PeriodForm, counties_visible_to
 from .models import Watermark
 from .selectors import AREAS, Period, by_county, monthly
@@ -56,7 +61,17 @@ def overview_figures(*, user, period: Period, region) -> dict:
             "previous": {area: figures(user=user, period=before, region=region) for area, figures in AREAS.items()}}
 
 
-def _headlines(figures: dict) -> list[dict]:
+def _drill_url(key: str, *, period: Period, region) -> str | None:
+    drill = DRILLS.get(key)
+    if drill is None:
+        return None
+    query = {**drill, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    if region is not None:
+        query["region"] = region.pk
+    return f"{reverse('stats:records')}?{urlencode(query)}"
+
+
+def _headlines(figures: dict, *, period: Period, region) -> list[dict]:
     rows = []
     for area, key, label, unit in HEADLINES:
         now, then = figures["current"][area][key], figures["previous"][area][key]
@@ -64,7 +79,7 @@ def _headlines(figures: dict) -> list[dict]:
         if unit != "pct" and now is not None and then:
             change = round(100 * (float(now) - float(then)) / float(then), 1)
         rows.append({"area": area, "key": key, "label": label, "unit": unit, "value": now, "previous": then,
-                     "change": change})
+                     "change": change, "url": _drill_url(key, period=period, region=region)})
     return rows
 
 
@@ -93,7 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     _keep_current_without_beat()
     form, period, region = _period_and_region(request)
     figures = overview_figures(user=request.user, period=period, region=region)
-    headlines = _headlines(figures)
+    headlines = _headlines(figures, period=period, region=region)
     if request.GET.get("format") == "xlsx":
         return _overview_xlsx(request, period=period, region=region, headlines=headlines)
     year = Period(dt.date(period.end.year, 1, 1), dt.date(period.end.year, 12, 31))
@@ -156,4 +171,98 @@ def _overview_xlsx(request: HttpRequest, *, period: Period, region, headlines: l
                         "region": region.code if region is not None else ""})
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="overview-{period.start}-{period.end}.xlsx"'
+    return response
+
+
+RECORD_PAGE = 50
+
+
+def _record_row(record) -> dict:
+    """One line of the records list, whatever the record: number, date, county, what, state, link."""
+    from open12348.hotline.models import CallbackTask, WorkOrder
+    from open12348.legalaid.models import Application, Case
+    from open12348.mediation.models import DisputeCase
+
+    if isinstance(record, Application):
+        return {"number": record.number, "date": timezone.localdate(record.received_at), "region": record.region.name,
+                "what": f"{record.get_category_display()} · {record.matter}", "state": record.get_status_display(),
+                "url": reverse("legalaid:detail", args=[record.pk])}
+    if isinstance(record, Case):
+        return {"number": record.number, "date": timezone.localdate(record.assigned_at or record.created_at),
+                "region": record.region.name, "what": f"{record.category} · {record.matter}"
+                + (f" · {record.institution.name}" if record.institution_id else ""),
+                "state": record.get_status_display(), "url": reverse("cases:detail", args=[record.pk])}
+    if isinstance(record, WorkOrder):
+        return {"number": record.call_id, "date": timezone.localdate(record.rang_at),
+                "region": record.hotline.region.name, "what": record.get_channel_display(),
+                "state": record.get_status_display(), "url": reverse("hotline:order", args=[record.pk])}
+    if isinstance(record, CallbackTask):
+        return {"number": record.work_order.call_id, "date": record.due_on, "region": record.hotline.region.name,
+                "what": record.get_kind_display(), "state": record.get_status_display(),
+                "url": reverse("hotline:callback", args=[record.pk])}
+    if isinstance(record, DisputeCase):
+        return {"number": record.number, "date": record.received_on, "region": record.region.name,
+                "what": f"{record.get_dispute_type_display()} · {record.committee.name}",
+                "state": record.get_status_display(), "url": reverse("mediation:detail", args=[record.pk])}
+    raise TypeError(record)
+
+
+def _cell(request: HttpRequest) -> tuple[Cell, PeriodForm]:
+    metric = request.GET.get("metric", "")
+    if metric not in RECORD_QUERIES:
+        raise Http404
+    form, period, region = _period_and_region(request)
+    values = {}
+    for name in ("a", "b", "c"):
+        value = request.GET.get(name)
+        values[name] = value[:40] if value is not None else None
+    return Cell(metric=metric, period=period, region=region, **values), form
+
+
+@require_safe
+@require_capability(Capability.DASHBOARD_VIEW)
+def records_view(request: HttpRequest) -> HttpResponse:
+    """The records behind a dashboard figure (the first page fast; the count is the figure)."""
+    cell, form = _cell(request)
+    qs = records(user=request.user, cell=cell)
+    if request.GET.get("format") == "xlsx":
+        return _records_xlsx(request, cell=cell, qs=qs)
+    page = Paginator(qs, RECORD_PAGE).get_page(request.GET.get("page"))
+    rows = [_record_row(record) for record in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "stats/records.html", {
+        "cell": cell, "label": label_of(cell.metric), "page_obj": page, "rows": rows, "form": form,
+        "query": query.urlencode(), "filters": _filters(cell.period, cell.region),
+    })
+
+
+def _records_xlsx(request: HttpRequest, *, cell: Cell, qs) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Records")[:31]
+    sheet.append([label_of(cell.metric)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in _filters(cell.period, cell.region):
+        sheet.append([label, value])
+    for name in ("a", "b", "c"):
+        if getattr(cell, name):
+            sheet.append([_("Filter"), getattr(cell, name)])
+    sheet.append([_("Exported"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), str(request.user)])
+    sheet.append([])
+    sheet.append([_("Number"), _("Date"), _("County"), _("What"), _("State")])
+    for cell_ in sheet[sheet.max_row]:
+        cell_.font = Font(bold=True)
+    written = 0
+    for record in qs.iterator(chunk_size=2000):
+        row = _record_row(record)
+        sheet.append([row["number"], row["date"], row["region"], row["what"], str(row["state"])])
+        written += 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    audit_record(actor=request.user, action="stats.export", object_type="stats.records",
+                 extra={"metric": cell.metric, "start": cell.period.start.isoformat(),
+                        "end": cell.period.end.isoformat(), "rows": written})
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="records-{cell.metric}.xlsx"'
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -90,3 +91,52 @@ def test_a_period_that_ends_before_it_starts_is_refused_at_its_field(client, fig
     assert response.status_code == 400 and "end" in response.context["form"].errors
     api = client.get("/api/v1/stats/overview", {"start": "2026-12-31", "end": "2026-01-01"})
     assert api.status_code == 400 and "end" in api.json()["fields"]
+
+
+def test_every_cell_drills_down_to_exactly_the_records_it_counts(figures, clock):
+    from django.db.models import Sum
+
+    from open12348.legalaid.tests.factories import contract_dispute
+    from open12348.stats.drilldown import DRILLS, Cell, records
+    from open12348.stats.models import Tally
+    from open12348.stats.selectors import Period
+
+    refused = services.application_create(actor=figures["window_staff"], centre=figures["centre"], channel="online",
+                                          **contract_dispute())
+    services.application_decide(actor=figures["director"], application=refused, decision="refuse",
+                                reasons="不属于法律援助范围", override_reason="")
+    withdrawn = services.application_create(
+        actor=figures["window_staff"], centre=figures["centre"], channel="window",
+        **wage_claim(applicant={"name": "李四", "id_number": id_number("41040319750101123"),
+                                "groups": ["migrant_worker", "elderly"]}))
+    services.application_withdraw(actor=figures["window_staff"], application=withdrawn, note="已协商解决")
+    stats_sweep()
+    period = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    cells = (Tally.objects.filter(metric__in=list(DRILLS)).values("metric", "a", "b", "c")
+             .annotate(n=Sum("n")).order_by("metric", "a", "b", "c"))
+    checked = 0
+    for row in cells:
+        cell = Cell(metric=row["metric"], period=period, a=row["a"], b=row["b"], c=row["c"])
+        assert records(user=figures["leader"], cell=cell).count() == row["n"], row
+        checked += 1
+    assert checked >= 12
+    # and a whole metric with no dimension given is every record of it
+    assert records(user=figures["leader"], cell=Cell(metric="aid.applied", period=period)).count() == 4
+
+
+def test_a_headline_links_to_its_records_within_the_viewers_scope(client, figures):
+    client.force_login(figures["leader"])
+    response = client.get("/dashboard/", PERIOD)
+    rows = {str(row["key"]): row for row in response.context["headlines"]}
+    page = client.get(rows["applications"]["url"])
+    assert page.status_code == 200 and page.context["page_obj"].paginator.count == 2
+    client.force_login(figures["director"])  # 卫东区 only
+    page = client.get(rows["applications"]["url"])
+    assert page.context["page_obj"].paginator.count == 1
+    assert "新华区" not in page.content.decode()
+    xlsx = client.get(rows["applications"]["url"] + "&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["B2"].value == "2026-01-01 – 2026-12-31" and sheet.max_row == 7  # title, 2 filters, time, gap, head, 1 record
+    client.force_login(figures["window_staff"])
+    assert client.get(rows["applications"]["url"]).status_code == 403
+    assert client.get("/dashboard/records/?metric=nothing").status_code in (403, 404)

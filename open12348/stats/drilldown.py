@@ -1,0 +1,186 @@
+"""From a figure to the records behind it.
+
+A dashboard cell is (metric, period, region, a, b, c); `records` turns it into the query over the
+source's own table that selects exactly the records the cell counts (the tests compare the two
+counts), restricted to the viewer's data scope. The list shows what a case list shows without
+personal data: number, date, county, category, state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy as _
+
+from open12348.accounts.scope import restrict_to_regions
+from open12348.network.models import Region
+
+from .selectors import CLOSED_CALLBACKS, Period
+
+WITHDRAWN = ("withdrawn", "withdrawn_deemed")
+CLOSED_CASE = ("closed", "returned", "archived", "subsidy_paid", "evaluated")
+TERMINATED_CASE = ("terminated", "termination_objection")
+
+
+@dataclass(frozen=True)
+class Cell:
+    metric: str
+    period: Period
+    region: Region | None = None
+    a: str | None = None
+    b: str | None = None
+    c: str | None = None
+
+
+def _outcome(value: str, prefix: str = "") -> Q:
+    if value == "withdrawn":
+        return Q(**{f"{prefix}status__in": WITHDRAWN})
+    if value == "pending":
+        return Q(**{f"{prefix}decision": ""}) & ~Q(**{f"{prefix}status__in": WITHDRAWN})
+    return Q(**{f"{prefix}decision": value}) & ~Q(**{f"{prefix}status__in": WITHDRAWN})
+
+
+def _case_state(value: str) -> Q:
+    if value == "closed":
+        return Q(status__in=CLOSED_CASE)
+    if value == "terminated":
+        return Q(status__in=TERMINATED_CASE)
+    return ~Q(status__in=CLOSED_CASE + TERMINATED_CASE)
+
+
+def _group(value: str, prefix: str = "") -> Q:
+    # The groups are a JSON list: match the quoted code in its text (works on SQLite and PostgreSQL).
+    return Q(**{f"{prefix}groups__icontains": f'"{value}"'})
+
+
+def _between(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _applications(cell: Cell) -> QuerySet:
+    from open12348.legalaid.models import Application
+
+    qs = Application.objects.select_related("region").annotate(d=TruncDate("received_at"))
+    qs = qs.filter(_between("d", cell.period))
+    a, b, c = cell.a, cell.b, cell.c
+    if cell.metric == "aid.applied":
+        qs = qs.filter(**({"channel": a} if a else {}), **({"category": b} if b else {}))
+        if c:
+            qs = qs.filter(_outcome(c))
+    elif cell.metric == "aid.matter":
+        qs = qs.filter(**({"matter": a} if a else {}), **({"category": b} if b else {}))
+        if c:
+            qs = qs.filter(_outcome(c))
+    elif cell.metric == "aid.group":
+        qs = qs.filter(_group(a)) if a else qs.exclude(groups=[])
+        if b:
+            qs = qs.filter(_outcome(b))
+        if c:
+            qs = qs.filter(category=c)
+    return qs.order_by("-received_at", "-pk")
+
+
+def _decided(cell: Cell) -> QuerySet:
+    from open12348.legalaid.models import Application
+
+    qs = Application.objects.select_related("region").exclude(decision="").annotate(d=TruncDate("decided_at"))
+    qs = qs.filter(_between("d", cell.period))
+    if cell.a:
+        qs = qs.filter(decision=cell.a)
+    if cell.b:
+        qs = qs.filter(category=cell.b)
+    return qs.order_by("-decided_at", "-pk")
+
+
+def _cases(cell: Cell) -> QuerySet:
+    from open12348.legalaid.models import Case
+
+    qs = Case.objects.select_related("region", "institution")
+    a, b, c = cell.a, cell.b, cell.c
+    if cell.metric == "aid.closed":
+        qs = qs.filter(status__in=CLOSED_CASE, closing__isnull=False).filter(_between("closing__ended_on", cell.period))
+        if a:
+            qs = qs.filter(category=a)
+        if b:
+            qs = qs.filter(closing__how_ended=b)
+        return qs.order_by("-closing__ended_on", "-pk")
+    qs = qs.annotate(d=TruncDate(Coalesce("assigned_at", "created_at"))).filter(_between("d", cell.period))
+    if cell.metric == "aid.case":
+        qs = qs.filter(**({"category": a} if a else {}), **({"matter": b} if b else {}))
+        if c:
+            qs = qs.filter(_case_state(c))
+    elif cell.metric == "aid.case_group":
+        qs = qs.filter(_group(a, "application__")) if a else qs.exclude(application__groups=[])
+        if b:
+            qs = qs.filter(category=b)
+    elif cell.metric == "aid.handler":
+        if a is not None:
+            qs = qs.filter(institution_id=a or None)
+        if b is not None:
+            qs = qs.filter(lawyer_id=b or None)
+    return qs.order_by("-assigned_at", "-pk")
+
+
+def _calls(cell: Cell) -> QuerySet:
+    from open12348.hotline.models import WorkOrder
+
+    qs = WorkOrder.objects.select_related("hotline__region").annotate(d=TruncDate("rang_at"))
+    qs = qs.filter(_between("d", cell.period))
+    qs = qs.filter(**({"channel": cell.a} if cell.a else {}), **({"status": cell.b} if cell.b else {}),
+                   **({"category": cell.c} if cell.c is not None and cell.c != "*" else {}))
+    return qs.order_by("-rang_at", "-pk")
+
+
+def _callbacks(cell: Cell) -> QuerySet:
+    from open12348.hotline.models import CallbackTask
+
+    qs = CallbackTask.objects.select_related("hotline__region", "work_order").filter(_between("due_on", cell.period))
+    if cell.a == "done":
+        qs = qs.filter(status__in=CLOSED_CALLBACKS)
+    elif cell.a:
+        qs = qs.filter(status=cell.a)
+    return qs.order_by("-due_on", "-pk")
+
+
+def _disputes(cell: Cell) -> QuerySet:
+    from open12348.mediation.models import DisputeCase
+
+    qs = DisputeCase.objects.select_related("region", "committee").filter(_between("received_on", cell.period))
+    if cell.a:
+        qs = qs.filter(dispute_type=cell.a)
+    if cell.b == "open":
+        qs = qs.exclude(status__in=("agreed", "failed", "withdrawn", "refused"))
+    elif cell.b:
+        qs = qs.filter(status=cell.b)
+    return qs.order_by("-received_on", "-pk")
+
+
+# metric -> (query, region field, label of the records)
+DRILLS = {
+    "aid.applied": (_applications, "region", _("Legal aid applications")),
+    "aid.matter": (_applications, "region", _("Legal aid applications")),
+    "aid.group": (_applications, "region", _("Legal aid applications")),
+    "aid.decided": (_decided, "region", _("Legal aid decisions")),
+    "aid.case": (_cases, "region", _("Legal aid cases")),
+    "aid.case_group": (_cases, "region", _("Legal aid cases")),
+    "aid.handler": (_cases, "region", _("Legal aid cases")),
+    "aid.closed": (_cases, "region", _("Legal aid cases closed")),
+    "hotline.call": (_calls, "hotline__region", _("Hotline calls")),
+    "hotline.callback": (_callbacks, "hotline__region", _("Callbacks")),
+    "mediation.case": (_disputes, "region", _("Disputes")),
+}
+
+
+def records(*, user, cell: Cell) -> QuerySet:
+    """The records the cell counts, within the user's data scope."""
+    query, region_field, _label = DRILLS[cell.metric]
+    qs = restrict_to_regions(query(cell), user=user, region_field=region_field)
+    if cell.region is not None:
+        qs = qs.filter(**{f"{region_field}__path__startswith": cell.region.path})
+    return qs
+
+
+def label_of(metric: str) -> str:
+    return str(DRILLS[metric][2])
