@@ -37,8 +37,10 @@ class Cell:
 def _outcome(value: str, prefix: str = "") -> Q:
     if value == "withdrawn":
         return Q(**{f"{prefix}status__in": WITHDRAWN})
+    if value == "notified":
+        return Q(**{f"{prefix}decision": "", f"{prefix}status": "notified"})
     if value == "pending":
-        return Q(**{f"{prefix}decision": ""}) & ~Q(**{f"{prefix}status__in": WITHDRAWN})
+        return Q(**{f"{prefix}decision": ""}) & ~Q(**{f"{prefix}status__in": (*WITHDRAWN, "notified")})
     return Q(**{f"{prefix}decision": value}) & ~Q(**{f"{prefix}status__in": WITHDRAWN})
 
 

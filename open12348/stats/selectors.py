@@ -81,6 +81,7 @@ def legal_aid_figures(*, user, period: Period, region: Region | None = None) -> 
         "refused": outcomes.get("refuse", 0),
         "withdrawn": outcomes.get("withdrawn", 0),
         "pending": outcomes.get("pending", 0),
+        "notified": outcomes.get("notified", 0),
         "green_channel": applied["on_time"],
         "decided": decided["n"],
         "decided_on_time": decided["on_time"],
@@ -193,3 +194,12 @@ def by_county(*, user, metric: str, period: Period, measure: str = "n", **cell) 
         if county is not None:
             result[county] = result.get(county, 0) + per_region[region.pk]
     return result
+
+
+def breakdown(*, user, metric: str, period: Period, by: str, region: Region | None = None,
+              **cell) -> list[dict]:
+    """A metric's sums by one dimension (`a`, `b`, `c` or `region`), largest first."""
+    qs = tallies(user=user, metric=metric, period=period, region=region).filter(**cell)
+    rows = (qs.order_by().values(by).annotate(n=Sum("n"), people=Sum("people"), amount=Sum("amount"),
+                                              on_time=Sum("on_time"), duration=Sum("duration")))
+    return sorted(rows, key=lambda row: (-row["n"], str(row[by])))

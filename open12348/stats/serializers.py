@@ -16,6 +16,7 @@ class LegalAidFiguresSerializer(serializers.Serializer):
     refused = serializers.IntegerField()
     withdrawn = serializers.IntegerField()
     pending = serializers.IntegerField()
+    notified = serializers.IntegerField(help_text="Notifications (Art. 25): no decision needed, a lawyer is due.")
     green_channel = serializers.IntegerField()
     decided = serializers.IntegerField()
     decided_on_time = serializers.IntegerField()

@@ -31,7 +31,8 @@ video consultations (`video.session`, region: the requesting township's)
                                                                      n, duration = seconds waited,
                                                                      people = seconds talked, on_time = served
 
-An outcome is `pending`, `grant`, `refuse`, `withdrawn` (by the applicant or deemed). A case's
+An outcome is `pending`, `grant`, `refuse`, `withdrawn` (by the applicant or deemed) or `notified`
+(an Art. 25 notification, which needs no decision). A case's
 state is `open`, `closed` (closing file submitted or later) or `terminated`.
 """
 
@@ -101,6 +102,8 @@ def application_outcome(application) -> str:
 
     if application.status in (S.WITHDRAWN, S.WITHDRAWN_DEEMED):
         return "withdrawn"
+    if application.status == S.NOTIFIED and not application.decision:
+        return "notified"  # a court's, procuratorate's or police notification: no review, a lawyer is due
     return application.decision or "pending"
 
 

@@ -9,4 +9,5 @@ app_name = "stats"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("records/", views.records_view, name="records"),
+    path("legal-aid/", views.legal_aid, name="legal_aid"),
 ]

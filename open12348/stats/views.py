@@ -30,7 +30,7 @@ from .drilldown import Cell, label_of, records
 from .figures import DRILLS, HEADLINES, TILE_POSITIONS
 from .forms import PeriodForm, counties_visible_to
 from .models import Watermark
-from .selectors import AREAS, Period, by_county, monthly
+from .selectors import AREAS, Period, breakdown, by_county, legal_aid_figures, monthly
 from .tasks import sweep
 
 STALE_AFTER = dt.timedelta(minutes=1)
@@ -266,3 +266,51 @@ def _records_xlsx(request: HttpRequest, *, cell: Cell, qs) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="records-{cell.metric}.xlsx"'
     return response
+
+
+def _labelled(rows: list[dict], by: str, labels: dict, *, metric: str, period: Period, region, dim: str,
+              extra: dict | None = None, limit: int | None = None) -> list[dict]:
+    """Breakdown rows with a label and the address of their records."""
+    out = []
+    for row in rows[:limit] if limit else rows:
+        key = row[by]
+        query = {"metric": metric, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                 dim: key, **(extra or {})}
+        if region is not None:
+            query["region"] = region.pk
+        out.append({**row, "key": key, "label": labels.get(key, key) or "—",
+                    "url": f"{reverse('stats:records')}?{urlencode(query)}"})
+    return out
+
+
+@require_safe
+@require_capability(Capability.DASHBOARD_VIEW)
+def legal_aid(request: HttpRequest) -> HttpResponse:
+    """Legal aid in depth: channels, outcomes, categories, matters, special groups, institutions."""
+    from open12348.legalaid.eligibility.codes import MATTER_INFO, CaseCategory, Group
+    from open12348.network.models import Institution
+
+    _keep_current_without_beat()
+    form, period, region = _period_and_region(request)
+    user = request.user
+    figures = legal_aid_figures(user=user, period=period, region=region)
+    categories = dict(CaseCategory.choices)
+    common = {"period": period, "region": region}
+    handlers = breakdown(user=user, metric="aid.handler", period=period, by="a", region=region)[:20]
+    names = {str(pk): name for pk, name in Institution.objects.filter(
+        pk__in=[int(r["a"]) for r in handlers if r["a"]]).values_list("pk", "name")}
+    context = {
+        "form": form, "period": period, "region": region, "figures": figures,
+        "channels": _labelled(breakdown(user=user, metric="aid.applied", period=period, by="a", region=region),
+                              "a", dict(Channel.choices), metric="aid.applied", dim="a", **common),
+        "categories": _labelled(breakdown(user=user, metric="aid.case", period=period, by="a", region=region),
+                                "a", categories, metric="aid.case", dim="a", **common),
+        "matters": _labelled(breakdown(user=user, metric="aid.case", period=period, by="b", region=region), "b",
+                             {code: f"{code} {info.term_zh}" for code, info in MATTER_INFO.items()},
+                             metric="aid.case", dim="b", limit=15, **common),
+        "groups": _labelled(breakdown(user=user, metric="aid.case_group", period=period, by="a", region=region),
+                            "a", dict(Group.choices), metric="aid.case_group", dim="a", **common),
+        "institutions": _labelled(handlers, "a", names, metric="aid.handler", dim="a", **common),
+        "counties": [{"name": t["name"], "value": t["value"]} for t in _tiles(user=user, period=period)],
+    }
+    return render(request, "stats/legal_aid.html", context, status=400 if form.errors else 200)

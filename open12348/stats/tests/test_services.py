@@ -214,3 +214,13 @@ def test_video_figures_count_waiting_and_talking_time():
     assert (f["sessions"], f["served"], f["average_minutes_waited"], f["average_minutes_talked"]) == (2, 1, 5.0, 30.0)
     assert f["points_served"] == 1
     all_consistent()
+
+
+def test_a_courts_notification_is_counted_as_notified_not_as_waiting_for_a_decision(data, clock):
+    from open12348.legalaid.tests.test_cases_fixtures import notified
+
+    stats_sweep()
+    notified(data)
+    stats_sweep()
+    assert total("aid.applied", c="notified") == 1 and total("aid.applied", c="pending") == 0
+    all_consistent()

@@ -140,3 +140,20 @@ def test_a_headline_links_to_its_records_within_the_viewers_scope(client, figure
     client.force_login(figures["window_staff"])
     assert client.get(rows["applications"]["url"]).status_code == 403
     assert client.get("/dashboard/records/?metric=nothing").status_code in (403, 404)
+
+
+def test_the_legal_aid_page_breaks_the_figures_down_and_links_each_number(client, figures,
+                                                                        django_assert_max_num_queries):
+    client.force_login(figures["leader"])
+    with django_assert_max_num_queries(60):
+        response = client.get("/dashboard/legal-aid/", PERIOD)
+    assert response.status_code == 200
+    context = response.context
+    assert {row["key"]: row["n"] for row in context["channels"]} == {"window": 1, "online": 1}
+    assert [(row["key"], row["n"], row["people"]) for row in context["categories"]] == [("civil", 1, 3)]
+    assert [(row["key"], row["n"]) for row in context["groups"]] == [("migrant_worker", 1)]
+    assert [(row["label"], row["n"]) for row in context["institutions"]] == [("河南鹰城律师事务所", 1)]
+    matter = context["matters"][0]
+    assert matter["label"].startswith("CV-05") and matter["n"] == 1
+    drilled = client.get(matter["url"])
+    assert drilled.context["page_obj"].paginator.count == 1
