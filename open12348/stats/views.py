@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from .drilldown import Cell, label_of, records
 from .figures import DRILLS, HEADLINES, TILE_POSITIONS
 from .forms import PeriodForm, counties_visible_to
 from .models import Watermark
-from .selectors import AREAS, Period, breakdown, by_county, legal_aid_figures, monthly
+from .selectors import AREAS, Period, breakdown, by_county, legal_aid_figures, monthly, tallies
 from .tasks import sweep
 
 STALE_AFTER = dt.timedelta(minutes=1)
@@ -177,6 +178,19 @@ def _overview_xlsx(request: HttpRequest, *, period: Period, region, headlines: l
 RECORD_PAGE = 50
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many records there are (the figure the page drills into, from the tallies)
+    instead of counting them: at a million cases the count costs more than the page."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:
+        return self._known
+
+
 def _record_row(record) -> dict:
     """One line of the records list, whatever the record: number, date, county, what, state, link."""
     from open12348.hotline.models import CallbackTask, WorkOrder
@@ -207,6 +221,13 @@ def _record_row(record) -> dict:
     raise TypeError(record)
 
 
+def _figure(user, cell: Cell) -> int:
+    """How many records the cell counts, from the tallies, within the user's scope."""
+    qs = tallies(user=user, metric=cell.metric, period=cell.period, region=cell.region)
+    qs = qs.filter(**{name: getattr(cell, name) for name in ("a", "b", "c") if getattr(cell, name) is not None})
+    return qs.aggregate(n=Sum("n"))["n"] or 0
+
+
 def _cell(request: HttpRequest) -> tuple[Cell, PeriodForm]:
     metric = request.GET.get("metric", "")
     if metric not in RECORD_QUERIES:
@@ -227,7 +248,7 @@ def records_view(request: HttpRequest) -> HttpResponse:
     qs = records(user=request.user, cell=cell)
     if request.GET.get("format") == "xlsx":
         return _records_xlsx(request, cell=cell, qs=qs)
-    page = Paginator(qs, RECORD_PAGE).get_page(request.GET.get("page"))
+    page = _CountedPaginator(qs, RECORD_PAGE, count=_figure(request.user, cell)).get_page(request.GET.get("page"))
     rows = [_record_row(record) for record in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

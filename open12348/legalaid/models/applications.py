@@ -173,6 +173,9 @@ class Application(TimeStampedModel):
             models.Index(fields=["centre", "status", "review_due"], name="application_queue_idx"),
             models.Index(fields=["region", "status"], name="application_region_status_idx"),
             models.Index(fields=["status", "priority", "received_at"], name="application_priority_idx"),
+            # The dashboard's drill-down: the applications of a period (and a region), newest first.
+            models.Index(fields=["-received_at", "-id"], name="application_received_idx"),
+            models.Index(fields=["region", "-received_at", "-id"], name="application_region_recv_idx"),
         ]
 
     def __str__(self) -> str:

@@ -94,6 +94,9 @@ class Case(TimeStampedModel):
             models.Index(fields=["region", "-priority", "next_due", "-assigned_at", "-id"], name="case_list_region_idx"),
             models.Index(fields=["status", "-priority", "next_due", "-assigned_at", "-id"], name="case_list_status_idx"),
             models.Index(fields=["-priority", "next_due", "-assigned_at", "-id"], name="case_list_order_idx"),
+            # The dashboard's drill-down: the cases of a period (and a region), newest first.
+            models.Index(fields=["-assigned_at", "-id"], name="case_assigned_idx"),
+            models.Index(fields=["region", "-assigned_at", "-id"], name="case_region_assigned_idx"),
         ]
 
     def __str__(self) -> str:
