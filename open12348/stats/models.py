@@ -13,8 +13,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Grain(models.TextChoices):
+    DAY = "d", _("Day")
+    MONTH = "m", _("Month")
+    YEAR = "y", _("Year")
+
+
 class Tally(models.Model):
+    """Kept at three grains: a day's cell, and the same records summed over its month (day = the
+    1st) and its year (day = 1 January), so that "since 2019" reads a few years' rows instead of
+    every day's."""
+
     metric = models.CharField(_("metric"), max_length=32)
+    grain = models.CharField(_("grain"), max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField(_("day"))
     region = models.ForeignKey("network.Region", on_delete=models.PROTECT, related_name="+")
     a = models.CharField(max_length=40, blank=True, default="")
@@ -30,12 +41,13 @@ class Tally(models.Model):
         verbose_name = _("tally")
         verbose_name_plural = _("tallies")
         constraints = [
-            models.UniqueConstraint(fields=["metric", "day", "region", "a", "b", "c"], name="stats_tally_cell"),
+            models.UniqueConstraint(fields=["metric", "grain", "day", "region", "a", "b", "c"],
+                                    name="stats_tally_grain_cell"),
         ]
-        indexes = [models.Index(fields=["metric", "day"], name="stats_tally_metric_day_idx")]
+        indexes = [models.Index(fields=["metric", "grain", "day"], name="stats_tally_grain_day_idx")]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.day} {self.region_id} {self.a}/{self.b}/{self.c}: {self.n}"
+        return f"{self.metric} {self.grain}{self.day} {self.region_id} {self.a}/{self.b}/{self.c}: {self.n}"
 
 
 class Contribution(models.Model):

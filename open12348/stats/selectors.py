@@ -10,14 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from open12348.accounts.scope import restrict_to_regions
 from open12348.network.models import Region
 
-from .models import Tally
+from .models import Grain, Tally
 
 CLOSED_CALLBACKS = ("reached", "unreachable", "withdrawn")
 SATISFIED = ("satisfied", "fair")
@@ -42,9 +42,48 @@ class Period:
         return Period(back(self.start), back(self.end))
 
 
-def tallies(*, user, metric: str, period: Period, region: Region | None = None) -> QuerySet:
-    qs = restrict_to_regions(Tally.objects.filter(metric=metric, day__gte=period.start, day__lte=period.end),
-                             user=user)
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """[start, end] as whole months (grain m, by their 1st) and the days left at either end."""
+    if start > end:
+        return []
+    first = start if start.day == 1 else _month_after(start)
+    last_day = end if _month_after(end) - dt.timedelta(days=1) == end else end.replace(day=1) - dt.timedelta(days=1)
+    if first > last_day:
+        return [(Grain.DAY, start, end)]
+    pieces = [(Grain.MONTH, first, last_day.replace(day=1))]
+    if start < first:
+        pieces.insert(0, (Grain.DAY, start, first - dt.timedelta(days=1)))
+    if last_day < end:
+        pieces.append((Grain.DAY, last_day + dt.timedelta(days=1), end))
+    return pieces
+
+
+def period_pieces(period: Period, *, coarsest: str = Grain.YEAR) -> list[tuple[str, dt.date, dt.date]]:
+    """The period as the fewest cells: whole years, then whole months, then days; each piece is
+    (grain, first cell's day, last cell's day). Cells of the pieces cover every day once."""
+    start, end = period.start, period.end
+    first_year = start.year if (start.month, start.day) == (1, 1) else start.year + 1
+    last_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    if coarsest != Grain.YEAR or first_year > last_year:
+        return _months(start, end)
+    return (_months(start, dt.date(first_year, 1, 1) - dt.timedelta(days=1))
+            + [(Grain.YEAR, dt.date(first_year, 1, 1), dt.date(last_year, 1, 1))]
+            + _months(dt.date(last_year, 12, 31) + dt.timedelta(days=1), end))
+
+
+def tallies(*, user, metric: str | list[str], period: Period, region: Region | None = None,
+            coarsest: str = Grain.YEAR) -> QuerySet:
+    """The cells of a metric (or several) that sum to the period: a few years' rows, months' and days'
+    at its ends."""
+    covering = Q(pk__in=[])
+    for grain, first, last in period_pieces(period, coarsest=coarsest):
+        covering |= Q(grain=grain, day__gte=first, day__lte=last)
+    metrics = [metric] if isinstance(metric, str) else list(metric)
+    qs = restrict_to_regions(Tally.objects.filter(covering, metric__in=metrics), user=user)
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
     return qs
@@ -56,6 +95,30 @@ def _sums(qs: QuerySet) -> dict:
     return {k: (v if v is not None else (Decimal(0) if k == "amount" else 0)) for k, v in got.items()}
 
 
+class _Cells:
+    """Several metrics' sums by their dimensions, read in one query; the figures are picked from them."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        self.rows = list(qs.order_by().values("metric", "a", "b", "c").annotate(
+            n=Sum("n"), people=Sum("people"), amount=Sum("amount"), duration=Sum("duration"),
+            on_time=Sum("on_time")))
+
+    def _matching(self, metric: str, dims: dict) -> list[dict]:
+        return [r for r in self.rows if r["metric"] == metric and all(
+            (r[k] in v) if isinstance(v, tuple) else r[k] == v for k, v in dims.items())]
+
+    def sums(self, metric: str, **dims) -> dict:
+        rows = self._matching(metric, dims)
+        return {m: sum((r[m] for r in rows), Decimal(0) if m == "amount" else 0)
+                for m in ("n", "people", "amount", "duration", "on_time")}
+
+    def by(self, metric: str, dim: str, measure: str = "n", **dims) -> dict:
+        out: dict = {}
+        for r in self._matching(metric, dims):
+            out[r[dim]] = out.get(r[dim], 0) + r[measure]
+        return out
+
+
 def _share(part: int | Decimal, whole: int | Decimal) -> float | None:
     return round(100 * float(part) / float(whole), 2) if whole else None
 
@@ -64,19 +127,19 @@ def _by(qs: QuerySet, field: str, measure: str = "n") -> dict[str, int | Decimal
     return {row[field]: row["v"] for row in qs.order_by().values(field).annotate(v=Sum(measure))}
 
 
-def legal_aid_figures(*, user, period: Period, region: Region | None = None) -> dict:
-    def of(metric: str) -> QuerySet:
-        return tallies(user=user, metric=metric, period=period, region=region)
+LEGAL_AID_METRICS = ["aid.applied", "aid.decided", "aid.case", "aid.closed", "aid.case_group", "aid.group"]
 
-    applied, decided, cases, closed = _sums(of("aid.applied")), _sums(of("aid.decided")), _sums(of("aid.case")), \
-        _sums(of("aid.closed"))
-    outcomes = _by(of("aid.applied"), "c")
-    by_category = _by(of("aid.case"), "a")
-    migrant = _sums(of("aid.case_group").filter(a="migrant_worker"))
-    migrant_closed_amount = migrant["amount"]
+
+def legal_aid_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    cells = _Cells(tallies(user=user, metric=LEGAL_AID_METRICS, period=period, region=region))
+    applied, decided, cases, closed = (cells.sums("aid.applied"), cells.sums("aid.decided"), cells.sums("aid.case"),
+                                       cells.sums("aid.closed"))
+    outcomes = cells.by("aid.applied", "c")
+    by_category = cells.by("aid.case", "a")
+    migrant = cells.sums("aid.case_group", a="migrant_worker")
     return {
         "applications": applied["n"],
-        "applications_by_channel": _by(of("aid.applied"), "a"),
+        "applications_by_channel": cells.by("aid.applied", "a"),
         "granted": outcomes.get("grant", 0),
         "refused": outcomes.get("refuse", 0),
         "withdrawn": outcomes.get("withdrawn", 0),
@@ -97,26 +160,25 @@ def legal_aid_figures(*, user, period: Period, region: Region | None = None) -> 
         "amount_recovered": closed["amount"],
         "migrant_worker_cases": migrant["n"],
         "migrant_workers_aided": migrant["people"],
-        "migrant_worker_amount_recovered": migrant_closed_amount,
-        "groups": _by(of("aid.group"), "a"),
+        "migrant_worker_amount_recovered": migrant["amount"],
+        "groups": cells.by("aid.group", "a"),
     }
 
 
 def hotline_figures(*, user, period: Period, region: Region | None = None, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-
-    def of(metric: str) -> QuerySet:
-        return tallies(user=user, metric=metric, period=period, region=region)
-
-    calls = of("hotline.call")
-    voice = calls.filter(a="call")
-    served = _sums(voice)
-    messages = _sums(calls.exclude(a="call"))
-    callbacks = of("hotline.callback")
-    due = _sums(callbacks)
-    done = _sums(callbacks.filter(a__in=CLOSED_CALLBACKS))
-    overdue = _sums(callbacks.filter(a="open", day__lt=today))
-    ratings = _by(of("hotline.rating"), "a")
+    cells = _Cells(tallies(user=user, metric=["hotline.call", "hotline.callback", "hotline.rating"], period=period,
+                           region=region))
+    served = cells.sums("hotline.call", a="call")
+    messages = cells.sums("hotline.call", a=tuple({r["a"] for r in cells.rows if r["a"] != "call"}))
+    due = cells.sums("hotline.callback")
+    done = cells.sums("hotline.callback", a=CLOSED_CALLBACKS)
+    # Overdue: still open and due before today (read by day, so a year's or a month's cell never
+    # counts callbacks due later).
+    before_today = Period(period.start, min(period.end, today - dt.timedelta(days=1)))
+    overdue = _sums(tallies(user=user, metric="hotline.callback", period=before_today, region=region)
+                    .filter(a="open")) if before_today.start <= before_today.end else {"n": 0}
+    ratings = cells.by("hotline.rating", "a")
     rated = sum(ratings.values())
     happy = sum(ratings.get(level, 0) for level in SATISFIED)
     return {
@@ -171,7 +233,7 @@ AREAS = {"legal_aid": legal_aid_figures, "hotline": hotline_figures, "mediation"
 def monthly(*, user, metric: str, period: Period, measure: str = "n", region: Region | None = None,
             **cell) -> list[tuple[dt.date, int | Decimal]]:
     """A metric month by month over the period (months without records included, as 0)."""
-    qs = tallies(user=user, metric=metric, period=period, region=region).filter(**cell)
+    qs = tallies(user=user, metric=metric, period=period, region=region, coarsest=Grain.MONTH).filter(**cell)
     got = {row["m"]: row["v"] for row in qs.order_by().annotate(m=TruncMonth("day")).values("m")
            .annotate(v=Sum(measure))}
     months, month = [], period.start.replace(day=1)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from open12348.audit.services import audit_record
 
-from .models import Contribution, Tally, Watermark
+from .models import Contribution, Grain, Tally, Watermark
 from .sources import MEASURES, SOURCES, Row
 
 log = logging.getLogger(__name__)
@@ -51,14 +51,27 @@ def _lock(source: str) -> Watermark:
 
 
 def _cell_filter(key: tuple) -> dict:
-    metric, day, region_id, a, b, c = key
-    return {"metric": metric, "day": day, "region_id": region_id, "a": a, "b": b, "c": c}
+    metric, grain, day, region_id, a, b, c = key
+    return {"metric": metric, "grain": grain, "day": day, "region_id": region_id, "a": a, "b": b, "c": c}
+
+
+def _grains(cells: Cells) -> Cells:
+    """Day cells (metric, day, region, a, b, c) as cells of every grain: each day's, its month's (the
+    1st) and its year's (1 January), keyed (metric, grain, day, region, a, b, c)."""
+    out: Cells = defaultdict(_zero)
+    for (metric, day, region_id, a, b, c), measures in cells.items():
+        for grain, start in ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1)),
+                             (Grain.YEAR, day.replace(month=1, day=1))):
+            cell = out[(metric, grain, start, region_id, a, b, c)]
+            for i, value in enumerate(measures):
+                cell[i] += value
+    return out
 
 
 def _apply(deltas: Cells) -> None:
-    """Add the deltas to their cells (the source's lock is held, and sources own disjoint metrics,
-    so no one else writes these cells meanwhile); cells that fall to no records go."""
-    for key, (n, people, amount, duration, on_time) in deltas.items():
+    """Add the deltas to their cells at every grain (the source's lock is held, and sources own
+    disjoint metrics, so no one else writes these cells meanwhile); cells that fall to no records go."""
+    for key, (n, people, amount, duration, on_time) in _grains(deltas).items():
         if not (n or people or amount or duration or on_time):
             continue
         cell = _cell_filter(key)
@@ -156,8 +169,8 @@ def stats_rebuild(*, source: str) -> int:
     Contribution.objects.filter(source=source).delete()
     Contribution.objects.bulk_create(contributions, batch_size=BATCH)
     Tally.objects.bulk_create(
-        [Tally(**_cell_filter(key), n=n, people=people, amount=amount, duration=duration, on_time=on_time)
-         for key, (n, people, amount, duration, on_time) in cells.items() if n],
+        (Tally(**_cell_filter(key), n=n, people=people, amount=amount, duration=duration, on_time=on_time)
+         for key, (n, people, amount, duration, on_time) in _grains(cells).items() if n),
         batch_size=BATCH,
     )
     mark.seen_until = mark.rebuilt_at = started
@@ -183,8 +196,8 @@ class CheckResult:
 def _stored(metrics: Iterable[str]) -> Cells:
     cells: Cells = {}
     stored = Tally.objects.using(DEFAULT_DB_ALIAS).filter(metric__in=list(metrics))
-    for t in stored.values_list("metric", "day", "region_id", "a", "b", "c", *MEASURES):
-        cells[t[:6]] = [t[6], t[7], t[8], t[9], t[10]]
+    for t in stored.values_list("metric", "grain", "day", "region_id", "a", "b", "c", *MEASURES):
+        cells[t[:7]] = list(t[7:])
     return cells
 
 
@@ -221,10 +234,10 @@ def stats_check(*, source: str) -> CheckResult:
     main_metric = next(iter({k[0] for k in direct}), None)
     if main_metric is not None:
         by_day: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-        for key, cell in stored.items():
-            if key[0] == main_metric:
-                by_day[key[:3]][0] += cell[0]
-                by_day[key[:3]][1] += cell[1]
+        for (metric, grain, day, region_id, *_dims), cell in stored.items():
+            if metric == main_metric and grain == Grain.DAY:
+                by_day[(metric, day, region_id)][0] += cell[0]
+                by_day[(metric, day, region_id)][1] += cell[1]
         for key in sorted(set(direct) | set(by_day), key=str):
             n, people = direct.get(key, (0, None))
             got = by_day.get(key, [0, 0])
@@ -233,7 +246,7 @@ def stats_check(*, source: str) -> CheckResult:
                                           f"{got[1]} people, the records {n} / {people if people is not None else '-'}")
     truth, contributions = _recount(source)
     result.records = len(contributions)
-    truth = {k: v for k, v in truth.items() if v[0]}
+    truth = {k: v for k, v in _grains(truth).items() if v[0]}
     for key in sorted(set(truth) | set(stored), key=str):
         if truth.get(key) != stored.get(key):
             result.differences.append(f"{' '.join(map(str, key))}: tallies {stored.get(key)}, recount {truth.get(key)}")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def total(metric: str, measure: str = "n", **cell) -> int | Decimal:
-    return Tally.objects.filter(metric=metric, **cell).aggregate(s=Sum(measure))["s"] or 0
+    return Tally.objects.filter(metric=metric, grain="d", **cell).aggregate(s=Sum(measure))["s"] or 0
 
 
 def all_consistent() -> None:
