@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from open12348.accounts.scope import restrict_to_regions
+from open12348.accounts.scope import region_paths_for
 from open12348.network.models import Region
 
 from .models import Grain, Tally
@@ -75,18 +75,33 @@ def period_pieces(period: Period, *, coarsest: str = Grain.YEAR) -> list[tuple[s
             + _months(dt.date(last_year, 12, 31) + dt.timedelta(days=1), end))
 
 
+def scope_roots(*, user, region: Region | None = None) -> list[Region]:
+    """The regions whose subtrees the figures cover: the chosen one, or the tops of the user's scope."""
+    paths = region_paths_for(user)
+    if region is not None:  # only a region inside the user's scope
+        return [region] if paths is None or any(region.path.startswith(p) for p in paths) else []
+    if paths is None:
+        return list(Region.objects.filter(parent__isnull=True).only("pk", "path"))
+    return list(Region.objects.filter(path__in=paths).only("pk", "path"))
+
+
 def tallies(*, user, metric: str | list[str], period: Period, region: Region | None = None,
             coarsest: str = Grain.YEAR) -> QuerySet:
-    """The cells of a metric (or several) that sum to the period: a few years' rows, months' and days'
-    at its ends."""
+    """The cells of a metric (or several) that sum to the period within the user's scope: a few
+    years' and months' cells of the scope's top regions (which hold their subtrees), and the days'
+    cells at the period's ends of every region in the subtrees."""
+    roots = scope_roots(user=user, region=region)
+    if not roots:
+        return Tally.objects.none()
+    below = Q(pk__in=[])
+    for root in roots:
+        below |= Q(region__path__startswith=root.path)
     covering = Q(pk__in=[])
     for grain, first, last in period_pieces(period, coarsest=coarsest):
-        covering |= Q(grain=grain, day__gte=first, day__lte=last)
+        piece = Q(grain=grain, day__gte=first, day__lte=last)
+        covering |= piece & (below if grain == Grain.DAY else Q(region__in=[r.pk for r in roots]))
     metrics = [metric] if isinstance(metric, str) else list(metric)
-    qs = restrict_to_regions(Tally.objects.filter(covering, metric__in=metrics), user=user)
-    if region is not None:
-        qs = qs.filter(region__path__startswith=region.path)
-    return qs
+    return Tally.objects.filter(covering, metric__in=metrics)
 
 
 def _sums(qs: QuerySet) -> dict:
@@ -244,17 +259,26 @@ def monthly(*, user, metric: str, period: Period, measure: str = "n", region: Re
 
 
 def by_county(*, user, metric: str, period: Period, measure: str = "n", **cell) -> dict[int, int | Decimal]:
-    """A metric per county-level region (the cells of deeper regions added to their county)."""
-    qs = tallies(user=user, metric=metric, period=period).filter(**cell)
-    per_region = {row["region"]: row["v"] for row in qs.order_by().values("region").annotate(v=Sum(measure))}
-    if not per_region:
+    """A metric per county-level region within the user's scope (each county's own subtree cells)."""
+    counties = [r for root in scope_roots(user=user) for r in
+                Region.objects.filter(level="county", path__startswith=root.path).only("pk", "path")]
+    if not counties:
         return {}
-    counties = {r.path: r.pk for r in Region.objects.filter(level="county")}
+    ids, by_path = [c.pk for c in counties], {c.path: c.pk for c in counties}
+    below = Q(pk__in=[])
+    for county in counties:
+        below |= Q(region__path__startswith=county.path)
     result: dict[int, int | Decimal] = {}
-    for region in Region.objects.filter(pk__in=per_region).only("pk", "path", "level"):
-        county = next((pk for path, pk in counties.items() if region.path.startswith(path)), None)
-        if county is not None:
-            result[county] = result.get(county, 0) + per_region[region.pk]
+    for grain, first, last in period_pieces(period):
+        qs = Tally.objects.filter(metric=metric, grain=grain, day__gte=first, day__lte=last, **cell)
+        if grain != Grain.DAY:  # the county's own month and year cells hold its subtree
+            for row in qs.filter(region__in=ids).order_by().values("region").annotate(v=Sum(measure)):
+                result[row["region"]] = result.get(row["region"], 0) + row["v"]
+            continue
+        for row in (qs.filter(below).order_by().values("region__path").annotate(v=Sum(measure))):
+            county = next((pk for path, pk in by_path.items() if row["region__path"].startswith(path)), None)
+            if county is not None:
+                result[county] = result.get(county, 0) + row["v"]
     return result
 
 

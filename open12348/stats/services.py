@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from open12348.audit.services import audit_record
+from open12348.network.models import Region
 
 from .models import Contribution, Grain, Tally, Watermark
 from .sources import MEASURES, SOURCES, Row
@@ -55,16 +56,39 @@ def _cell_filter(key: tuple) -> dict:
     return {"metric": metric, "grain": grain, "day": day, "region_id": region_id, "a": a, "b": b, "c": c}
 
 
+def _ancestry(region_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each region with the regions above it (by its path of codes): two small queries."""
+    wanted = set(region_ids)
+    regions = Region.objects.using(DEFAULT_DB_ALIAS)
+    if len(wanted) <= 5000:
+        regions = regions.filter(pk__in=wanted)
+    paths = dict(regions.values_list("pk", "path"))
+    prefixes = {"/".join(p.strip("/").split("/")[:d]) + "/" for p in paths.values()
+                for d in range(1, p.count("/") + 1)}
+    ids = dict(Region.objects.using(DEFAULT_DB_ALIAS).filter(path__in=prefixes).values_list("path", "pk"))
+    return {pk: tuple(ids["/".join(path.strip("/").split("/")[:d]) + "/"] for d in range(1, path.count("/") + 1))
+            for pk, path in paths.items()}
+
+
 def _grains(cells: Cells) -> Cells:
-    """Day cells (metric, day, region, a, b, c) as cells of every grain: each day's, its month's (the
-    1st) and its year's (1 January), keyed (metric, grain, day, region, a, b, c)."""
+    """Day cells (metric, day, region, a, b, c) as the cells that are kept, keyed (metric, grain, day,
+    region, a, b, c): the day's cell of the record's own region; and the month's (dated the 1st) and
+    the year's (1 January) cells of that region and of every region above it, so that a month's or a
+    year's cell of a region holds its whole subtree (a province reads one row, not 181 counties')."""
     out: Cells = defaultdict(_zero)
+    ancestry = _ancestry(key[2] for key in cells)
+
+    def add(key: tuple, measures: list) -> None:
+        cell = out[key]
+        for i, value in enumerate(measures):
+            cell[i] += value
+
     for (metric, day, region_id, a, b, c), measures in cells.items():
-        for grain, start in ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1)),
-                             (Grain.YEAR, day.replace(month=1, day=1))):
-            cell = out[(metric, grain, start, region_id, a, b, c)]
-            for i, value in enumerate(measures):
-                cell[i] += value
+        add((metric, Grain.DAY, day, region_id, a, b, c), measures)
+        month, year = day.replace(day=1), day.replace(month=1, day=1)
+        for region in ancestry[region_id]:
+            add((metric, Grain.MONTH, month, region, a, b, c), measures)
+            add((metric, Grain.YEAR, year, region, a, b, c), measures)
     return out
 
 

@@ -157,3 +157,12 @@ def test_the_legal_aid_page_breaks_the_figures_down_and_links_each_number(client
     assert matter["label"].startswith("CV-05") and matter["n"] == 1
     drilled = client.get(matter["url"])
     assert drilled.context["page_obj"].paginator.count == 1
+
+
+def test_a_county_outside_the_viewers_scope_gives_no_figures(figures):
+    from open12348.stats.selectors import Period, legal_aid_figures
+
+    period = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    xinhua = figures["regions"]["xinhua"]
+    assert legal_aid_figures(user=figures["director"], period=period, region=xinhua)["applications"] == 0
+    assert legal_aid_figures(user=figures["leader"], period=period, region=xinhua)["applications"] == 1
