@@ -52,3 +52,15 @@ def test_the_pieces_cover_each_day_of_the_period_once(a, b):
 def test_a_period_is_read_in_the_fewest_cells(start, end, expected):
     pieces = period_pieces(Period(dt.date(*start), dt.date(*end)))
     assert [(g, f.timetuple()[:3], t.timetuple()[:3]) for g, f, t in pieces] == expected
+
+
+def test_figures_are_written_with_their_unit():
+    from decimal import Decimal
+
+    from open12348.stats.templatetags.stats_tags import figure
+
+    assert figure(None, "pct") == "—"
+    assert figure(60.583, "pct") == "60.58 %"
+    assert figure(Decimal("27377000"), "yuan") == "27,377,000.00"
+    assert figure(6906, "count") == "6,906"
+    assert figure(3.66, "number") == "3.7"
