@@ -16,8 +16,8 @@ def figure(value, unit: str = "count") -> str:
         return "—"
     if unit == "pct":
         return f"{floatformat(value, 2)} %"
-    if unit == "yuan":
-        return floatformat(value if isinstance(value, Decimal) else Decimal(value), "2g")
+    if unit == "yuan":  # grouped by thousands as financial statements write them, whatever the locale
+        return f"{Decimal(value):,.2f}"
     if unit == "number":
         return floatformat(value, 1)
-    return floatformat(value, "0g")
+    return f"{int(value):,}"
