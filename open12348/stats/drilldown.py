@@ -107,7 +107,7 @@ def _cases(cell: Cell) -> QuerySet:
     from open12348.legalaid.models import Case
 
     qs = Case.objects.select_related("region", "institution")
-    a, b, c = cell.a, cell.b, cell.c
+    a, b = cell.a, cell.b
     if cell.metric == "aid.closed":
         qs = qs.filter(status__in=CLOSED_CASE, closing__isnull=False).filter(_between("closing__ended_on", cell.period))
         if a:
@@ -118,9 +118,11 @@ def _cases(cell: Cell) -> QuerySet:
     qs = qs.filter(_during("assigned_at", cell.period)
                    | (Q(assigned_at__isnull=True) & _during("created_at", cell.period)))
     if cell.metric == "aid.case":
-        qs = qs.filter(**({"category": a} if a else {}), **({"matter": b} if b else {}))
-        if c:
-            qs = qs.filter(_case_state(c))
+        qs = qs.filter(**({"category": a} if a else {}))
+        if b:
+            qs = qs.filter(_case_state(b))
+    elif cell.metric == "aid.case_matter":
+        qs = qs.filter(**({"matter": a} if a else {}), **({"category": b} if b else {}))
     elif cell.metric == "aid.case_group":
         qs = qs.filter(_group(a, "application__")) if a else qs.exclude(application__groups=[])
         if b:
@@ -128,8 +130,11 @@ def _cases(cell: Cell) -> QuerySet:
     elif cell.metric == "aid.handler":
         if a is not None:
             qs = qs.filter(institution_id=a or None)
+    elif cell.metric == "aid.lawyer":
+        if a is not None:
+            qs = qs.filter(lawyer_id=a or None)
         if b is not None:
-            qs = qs.filter(lawyer_id=b or None)
+            qs = qs.filter(institution_id=b or None)
     return qs.order_by("-assigned_at", "-id")
 
 
@@ -174,7 +179,9 @@ DRILLS = {
     "aid.decided": (_decided, "region", _("Legal aid decisions")),
     "aid.case": (_cases, "region", _("Legal aid cases")),
     "aid.case_group": (_cases, "region", _("Legal aid cases")),
+    "aid.case_matter": (_cases, "region", _("Legal aid cases")),
     "aid.handler": (_cases, "region", _("Legal aid cases")),
+    "aid.lawyer": (_cases, "region", _("Legal aid cases")),
     "aid.closed": (_cases, "region", _("Legal aid cases closed")),
     "hotline.call": (_calls, "hotline__region", _("Hotline calls")),
     "hotline.callback": (_callbacks, "hotline__region", _("Callbacks")),

@@ -44,7 +44,11 @@ class Tally(models.Model):
             models.UniqueConstraint(fields=["metric", "grain", "day", "region", "a", "b", "c"],
                                     name="stats_tally_grain_cell"),
         ]
-        indexes = [models.Index(fields=["metric", "grain", "day"], name="stats_tally_grain_day_idx")]
+        indexes = [
+            models.Index(fields=["metric", "grain", "day"], name="stats_tally_grain_day_idx"),
+            # A region's own month and year cells (the top of a user's scope, each county of the map).
+            models.Index(fields=["metric", "grain", "region", "day"], name="stats_tally_region_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.grain}{self.day} {self.region_id} {self.a}/{self.b}/{self.c}: {self.n}"

@@ -10,10 +10,15 @@ legal aid applications (`legalaid.application`, region: the receiving centre's)
   aid.decided     day decided;  a decision, b category               n, duration = days to decide,
                                                                      on_time = decided by the review deadline
 legal aid cases (`legalaid.case`, region: the case's, which follows a reassignment between counties)
-  aid.case        day assigned; a category, b matter, c state        n, people, amount recovered,
+  aid.case        day assigned; a category, b state                  n, people, amount recovered,
                                                                      on_time = assigned by the statutory date
+  aid.case_matter day assigned; a matter, b category                 n, people, amount recovered
   aid.case_group  day assigned; a group, b category                  n, people, amount recovered
-  aid.handler     day assigned; a institution id, b lawyer id        n
+  aid.handler     day assigned; a institution id                     n
+  aid.lawyer      day assigned; a lawyer id, b institution id        n
+(Each metric keeps few dimensions: a province's year cell holds one row per combination, so a
+wide combination — every matter by every state — would make the county map read hundreds of
+thousands of rows. A breakdown that needs another dimension gets a metric of its own.)
   aid.closed      day ended;    a category, b how it ended           n, people, amount recovered
 hotline work orders (`hotline.workorder`, region: the hotline's)
   hotline.call    day rung;     a channel, b status, c category      n, duration = seconds to answer,
@@ -144,9 +149,11 @@ def _case_rows(case) -> list[Row]:
     due = application.assignment_due
     on_time = int(case.assigned_at is not None and (due is None or assigned <= due))
     rows = [
-        Row("aid.case", assigned, case.region_id, case.category, case.matter, _case_state(case), 1, people, amount,
+        Row("aid.case", assigned, case.region_id, case.category, _case_state(case), "", 1, people, amount,
             on_time=on_time),
-        Row("aid.handler", assigned, case.region_id, str(case.institution_id or ""), str(case.lawyer_id or "")),
+        Row("aid.case_matter", assigned, case.region_id, case.matter, case.category, "", 1, people, amount),
+        Row("aid.handler", assigned, case.region_id, str(case.institution_id or "")),
+        Row("aid.lawyer", assigned, case.region_id, str(case.lawyer_id or ""), str(case.institution_id or "")),
     ]
     rows += [Row("aid.case_group", assigned, case.region_id, group, case.category, "", 1, people, amount)
              for group in sorted(set(application.groups or ()))]
@@ -258,7 +265,8 @@ SOURCES: dict[str, Source] = {
     for source in (
         Source("legalaid.application", ("aid.applied", "aid.matter", "aid.group", "aid.decided"),
                _model("legalaid.Application"), _applications, _application_rows),
-        Source("legalaid.case", ("aid.case", "aid.case_group", "aid.handler", "aid.closed"),
+        Source("legalaid.case", ("aid.case", "aid.case_matter", "aid.case_group", "aid.handler", "aid.lawyer",
+                                 "aid.closed"),
                _model("legalaid.Case"), _cases, _case_rows),
         Source("hotline.workorder", ("hotline.call", "hotline.rating"), _model("hotline.WorkOrder"), _work_orders,
                _call_rows),
