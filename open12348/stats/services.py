@@ -192,9 +192,12 @@ def stats_rebuild(*, source: str) -> int:
     Tally.objects.filter(metric__in=spec.metrics).delete()
     Contribution.objects.filter(source=source).delete()
     Contribution.objects.bulk_create(contributions, batch_size=BATCH)
+    # Written in the order the dashboard reads them (a region's cells of a metric and grain together),
+    # so that reading a region's years touches a few pages instead of one page per row.
+    ordered = sorted(_grains(cells).items(), key=lambda item: (item[0][0], item[0][1], item[0][3], item[0][2]))
     Tally.objects.bulk_create(
         (Tally(**_cell_filter(key), n=n, people=people, amount=amount, duration=duration, on_time=on_time)
-         for key, (n, people, amount, duration, on_time) in _grains(cells).items() if n),
+         for key, (n, people, amount, duration, on_time) in ordered if n),
         batch_size=BATCH,
     )
     mark.seen_until = mark.rebuilt_at = started
