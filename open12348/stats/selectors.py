@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -289,3 +289,56 @@ def breakdown(*, user, metric: str, period: Period, by: str, region: Region | No
     rows = (qs.order_by().values(by).annotate(n=Sum("n"), people=Sum("people"), amount=Sum("amount"),
                                               on_time=Sum("on_time"), duration=Sum("duration")))
     return sorted(rows, key=lambda row: (-row["n"], str(row[by])))
+
+
+def _in_scope(qs: QuerySet, roots: list[Region], field: str = "region") -> QuerySet:
+    below = Q(pk__in=[])
+    for root in roots:
+        below |= Q(**{f"{field}__path__startswith": root.path})
+    return qs.filter(below)
+
+
+def network_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    """The service network and the services around legal aid, within the user's scope. The network
+    and the registers of check-ups, quality grades and outreach are small (thousands of rows even in
+    a province), so they are counted directly; mediation and video come from their tallies."""
+    from open12348.checkup.selectors import checkup_figures
+    from open12348.education.models import Activity
+    from open12348.network.models import Institution, Practitioner, ServicePoint
+    from open12348.quality.models import CaseGrade
+
+    roots = scope_roots(user=user, region=region)
+    points = dict(_in_scope(ServicePoint.objects.all(), roots).order_by().values_list("kind")
+                  .annotate(n=Count("id")))
+    townships = _in_scope_regions(roots, level="township")
+    villages = _in_scope_regions(roots, level="village")
+    served_townships = townships.filter(service_points__kind="station").distinct().count()
+    served_villages = villages.filter(service_points__kind="room").distinct().count()
+    start, end = (timezone.make_aware(dt.datetime.combine(d, t)) for d, t in
+                  ((period.start, dt.time.min), (period.end + dt.timedelta(days=1), dt.time.min)))
+    grades = dict(_in_scope(CaseGrade.objects.filter(graded_at__gte=start, graded_at__lt=end), roots,
+                            field="case__region").order_by().values_list("grade").annotate(n=Count("id")))
+    held = _in_scope(Activity.objects.filter(status="held", starts_at__gte=start, starts_at__lt=end), roots)
+    outreach = held.aggregate(n=Count("id"), people=Sum("attendance"))
+    checkups = checkup_figures(user, county=region, start=period.start, end=period.end).total
+    return {
+        "service_points": points,
+        "townships": townships.count(), "townships_served": served_townships,
+        "villages": villages.count(), "villages_served": served_villages,
+        "institutions": _in_scope(Institution.objects.all(), roots).count(),
+        "practitioners": _in_scope(Practitioner.objects.all(), roots).count(),
+        "mediation": mediation_figures(user=user, period=period, region=region),
+        "video": video_figures(user=user, period=period, region=region),
+        "checkups": {"enterprises": len(checkups.enterprises), "visits": checkups.visits,
+                     "workers_interviewed": checkups.workers_interviewed, "opinions": checkups.opinions,
+                     "reports": checkups.reports, "applications": checkups.applications},
+        "quality_grades": grades,
+        "outreach": {"activities": outreach["n"] or 0, "attendance": outreach["people"] or 0},
+    }
+
+
+def _in_scope_regions(roots: list[Region], *, level: str) -> QuerySet:
+    below = Q(pk__in=[])
+    for root in roots:
+        below |= Q(path__startswith=root.path)
+    return Region.objects.filter(below, level=level)

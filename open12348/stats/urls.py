@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("records/", views.records_view, name="records"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
+    path("network/", views.network, name="network"),
 ]

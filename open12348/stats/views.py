@@ -31,7 +31,16 @@ from .drilldown import Cell, label_of, records
 from .figures import DRILLS, HEADLINES, TILE_POSITIONS
 from .forms import PeriodForm, counties_visible_to
 from .models import Watermark
-from .selectors import AREAS, Period, breakdown, by_county, legal_aid_figures, monthly, tallies
+from .selectors import (
+    AREAS,
+    Period,
+    breakdown,
+    by_county,
+    legal_aid_figures,
+    monthly,
+    network_figures,
+    tallies,
+)
 from .tasks import sweep
 
 STALE_AFTER = dt.timedelta(minutes=1)
@@ -335,3 +344,25 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
         "counties": [{"name": t["name"], "value": t["value"]} for t in _tiles(user=user, period=period)],
     }
     return render(request, "stats/legal_aid.html", context, status=400 if form.errors else 200)
+
+
+@require_safe
+@require_capability(Capability.DASHBOARD_VIEW)
+def network(request: HttpRequest) -> HttpResponse:
+    """The service network and the services around legal aid: points and their coverage, mediation,
+    video consultation, enterprise check-ups, case quality grades and outreach."""
+    from open12348.mediation.choices import DisputeType
+    from open12348.network.choices import ServicePointKind
+    from open12348.quality.choices import GRADE_ORDER
+
+    _keep_current_without_beat()
+    form, period, region = _period_and_region(request)
+    figures = network_figures(user=request.user, period=period, region=region)
+    kinds = dict(ServicePointKind.choices)
+    return render(request, "stats/network.html", {
+        "form": form, "period": period, "region": region, "figures": figures,
+        "points": [(kinds[k], figures["service_points"].get(k, 0)) for k in ServicePointKind.values],
+        "grades": [(g, figures["quality_grades"].get(g, 0)) for g in GRADE_ORDER],
+        "disputes": sorted(((dict(DisputeType.choices).get(k, k), n) for k, n in
+                            figures["mediation"]["by_type"].items()), key=lambda kv: -kv[1]),
+    }, status=400 if form.errors else 200)

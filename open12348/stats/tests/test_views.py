@@ -166,3 +166,22 @@ def test_a_county_outside_the_viewers_scope_gives_no_figures(figures):
     xinhua = figures["regions"]["xinhua"]
     assert legal_aid_figures(user=figures["director"], period=period, region=xinhua)["applications"] == 0
     assert legal_aid_figures(user=figures["leader"], period=period, region=xinhua)["applications"] == 1
+
+
+def test_the_network_page_counts_points_and_coverage_within_scope(client, figures):
+    from open12348.network.models import ServicePoint
+
+    regions = figures["regions"]
+    ServicePoint.objects.create(kind="station", name="东安路街道公共法律服务工作站", region=regions["weidong_township"])
+    ServicePoint.objects.create(kind="station", name="中兴路街道公共法律服务工作站", region=regions["xinhua_township"])
+    ServicePoint.objects.create(kind="room", name="建设路社区公共法律服务工作室", region=regions["weidong_village"])
+    client.force_login(figures["leader"])
+    city = client.get("/dashboard/network/", PERIOD).context["figures"]
+    assert city["service_points"] == {"station": 2, "room": 1}
+    assert (city["townships_served"], city["townships"], city["villages_served"], city["villages"]) == (2, 2, 1, 2)
+    client.force_login(figures["director"])  # 卫东区 only
+    county = client.get("/dashboard/network/", PERIOD).context["figures"]
+    assert county["service_points"] == {"station": 1, "room": 1}
+    assert (county["townships_served"], county["townships"]) == (1, 1)
+    client.force_login(figures["window_staff"])
+    assert client.get("/dashboard/network/", PERIOD).status_code == 403
