@@ -15,23 +15,29 @@ def user_can(user, capability: str) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.can(capability)))
 
 
-def require_capability(capability: str):
-    """View decorator: sign-in first, then the capability, else 403 with an audit row."""
+def require_any_capability(*capabilities: str):
+    """View decorator: sign-in first, then at least one of the capabilities, else 403 with an audit row
+    (for screens that more than one role opens: staff and the lawyer handling, say)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user_can(request.user, capability):
+            if not any(user_can(request.user, capability) for capability in capabilities):
                 audit_record(actor=request.user, action="auth.permission_denied", result="denied",
-                             extra={"capability": capability, "path": request.path[:200]})
+                             extra={"capability": "|".join(capabilities), "path": request.path[:200]})
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def require_capability(capability: str):
+    """View decorator: sign-in first, then the capability, else 403 with an audit row."""
+    return require_any_capability(capability)
 
 
 class HasCapability(BasePermission):

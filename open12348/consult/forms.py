@@ -5,23 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from open12348.core.forms import ConsoleForm
+
 from .choices import FollowUpOutcome, QuestionCategory
 from .services import REPLY_MAX, TEXT_MAX, TITLE_MAX
-
-
-class ConsoleForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields with legalaid/_field.html."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class AnswerForm(ConsoleForm):

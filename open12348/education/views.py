@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
-from open12348.legalaid.views_cases import require_any_capability
 
 from . import documents, reports, selectors, services, workflow
 from .choices import ActivityKind, ActivityStatus, ArticleStatus, EducationTopic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from open12348.core.forms import ConsoleForm
 from open12348.legalaid.eligibility.codes import AidForm, CaseCategory, Matter
 from open12348.mediation.choices import DisputeType
 from open12348.network.choices import InstitutionKind
@@ -20,24 +21,6 @@ REFERRAL_OWNER_KINDS = {
 }
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
-
-
-class ConsoleForm(forms.Form):
-    """Bootstrap classes on every widget (as in the consultation console's forms)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "form-control")
 
 def wide_region_paths(user) -> list[str] | None:
     """The user's region paths, a township's or village's widened to its county: a judicial office

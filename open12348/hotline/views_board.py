@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.core.errors import ApplicationError
 
@@ -22,7 +22,7 @@ from .models import CallSample
 from .services import quality
 from .services.hotline import hotline_standards_update
 from .standards import CHECKLIST, FORBIDDEN_PHRASES, STANDARD_PHRASES, forbidden_phrases_in
-from .views_common import chosen_hotline, require_any_capability
+from .views_common import chosen_hotline
 
 BOARD = (Capability.HOTLINE_MANAGE, Capability.DASHBOARD_VIEW)
 MANAGE = Capability.HOTLINE_MANAGE

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.core.errors import ApplicationError
 
@@ -16,7 +16,6 @@ from .access import access_article
 from .forms import ArticleForm, SearchForm, apply_service_error
 from .selectors_knowledge import article_list, article_search
 from .services import knowledge as services
-from .views_common import require_any_capability
 
 READERS = (Capability.HOTLINE_ANSWER, Capability.HOTLINE_MANAGE)
 MANAGE = Capability.HOTLINE_MANAGE

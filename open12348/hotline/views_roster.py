@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.core.errors import ApplicationError
 
@@ -23,7 +23,7 @@ from . import selectors
 from .forms import AssignForm, LeaveForm, MonthForm, RosterGenerateForm, SwapForm, apply_service_error
 from .models import Leave
 from .services import roster as services
-from .views_common import chosen_hotline, require_any_capability
+from .views_common import chosen_hotline
 
 VIEWERS = (Capability.HOTLINE_ANSWER, Capability.HOTLINE_MANAGE)
 MANAGE = Capability.HOTLINE_MANAGE

@@ -15,12 +15,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet, Sum
@@ -34,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.accounts.scope import restrict_to_regions
 from open12348.audit.services import audit_record
@@ -119,23 +117,6 @@ def _deny(request: HttpRequest, *, capability: str, obj=None, attempted: str = "
     audit_record(actor=request.user, action="auth.permission_denied", obj=obj, result="denied",
                  extra={"capability": capability, "attempted": attempted, "path": request.path[:200]})
     raise PermissionDenied
-
-
-def require_any_capability(*capabilities: str):
-    """Sign-in first, then at least one of the capabilities (staff view or lawyer handling), else 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not any(user_can(request.user, c) for c in capabilities):
-                _deny(request, capability=" | ".join(capabilities))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _is_assigned_lawyer(user, case: Case) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from open12348.core.forms import ConsoleForm
 from open12348.network.choices import InstitutionKind, PractitionerKind
 from open12348.network.models import Institution, Practitioner
 
@@ -21,24 +22,6 @@ from .choices import (
 DATE = forms.DateInput(attrs={"type": "date"})
 PARTY_ROWS = 4
 
-
-
-class ConsoleForm(forms.Form):
-    """Bootstrap classes on every widget (as in the consultation console's forms)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "form-control")
 
 class DisputeRegisterForm(ConsoleForm):
     committee = forms.ModelChoiceField(label=_("Mediation committee"), queryset=Institution.objects.none())
@@ -63,7 +46,7 @@ class DisputeRegisterForm(ConsoleForm):
             self.fields[f"p{i}_id_number"] = forms.CharField(label=_("ID number"), max_length=18, required=False)
             self.fields[f"p{i}_phone"] = forms.CharField(label=_("Phone"), max_length=20, required=False)
             self.fields[f"p{i}_address"] = forms.CharField(label=_("Address"), max_length=200, required=False)
-        self._style()
+        self.style()
 
     def main_fields(self):
         return [self[name] for name in ("committee", "dispute_type", "source", "source_detail", "received_on")]

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
@@ -32,23 +29,6 @@ from .selectors import DisputeFilters, dispute_list, mediation_stats
 
 PAGE_SIZE = 25
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def require_any_capability(*capabilities: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not any(user_can(request.user, c) for c in capabilities):
-                audit_record(actor=request.user, action="auth.permission_denied", result="denied",
-                             extra={"capability": "|".join(capabilities), "path": request.path[:200]})
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _filters(request: HttpRequest) -> tuple[forms.FilterForm, DisputeFilters]:

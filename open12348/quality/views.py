@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from open12348.accounts.permissions import require_capability, user_can
+from open12348.accounts.permissions import require_any_capability, require_capability, user_can
 from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
@@ -40,7 +40,6 @@ from open12348.core.pagination import paginate_in_two_steps
 from open12348.legalaid.choices import CaseCategory, ProgressKind, Stage
 from open12348.legalaid.forms import StyledForm
 from open12348.legalaid.models import Case, ProgressEntry
-from open12348.legalaid.views_cases import require_any_capability
 from open12348.network.models import Institution
 
 from . import selectors, services, services_panels, services_review

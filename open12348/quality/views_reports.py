@@ -21,14 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from open12348.accounts.permissions import require_capability
+from open12348.accounts.permissions import require_any_capability, require_capability
 from open12348.accounts.roles import Capability
 from open12348.accounts.scope import restrict_to_regions
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
 from open12348.legalaid.forms import StyledForm
 from open12348.legalaid.selectors_cases import ASSIGNABLE_KINDS
-from open12348.legalaid.views_cases import require_any_capability
 from open12348.network.models import Institution, Practitioner
 from open12348.network.selectors import institution_list_visible_to, practitioner_list_visible_to
 

@@ -31,7 +31,7 @@ from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.masking import mask_phone
-from open12348.legalaid.materials import clean_file_name, detect_type, max_bytes, scan_upload
+from open12348.legalaid.materials import clean_file_name, detect_type, read_upload, scan_upload
 from open12348.network.choices import InstitutionKind
 
 from . import workflow
@@ -494,28 +494,12 @@ def note_add(*, actor, session: VideoSession, text: str, now: dt.datetime | None
     return note
 
 
-def _read_upload(upload) -> bytes:
-    limit = max_bytes()
-    too_large = ApplicationError(_("The file is larger than %(limit)d MB.") % {"limit": limit // (1024 * 1024)},
-                                 code="file_too_large", field="file")
-    if getattr(upload, "size", None) is not None and upload.size > limit:
-        raise too_large
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise too_large
-    if not data:
-        raise ApplicationError(_("The file is empty."), code="file_empty", field="file")
-    return data
-
-
 def material_add(*, actor, session: VideoSession, upload, now: dt.datetime | None = None) -> SharedMaterial:
     """Keep a document shown in the call. Checked like legal aid materials: by its bytes, not its name."""
     if participant_for(session=session, user=actor) is None and not (
             is_requesting_staff(actor, session) or is_serving_staff(actor, session)):
         raise _forbidden()
-    data = _read_upload(upload)
+    data = read_upload(upload)
     file_type = detect_type(data)
     scan_upload(data)
     sha256 = hashlib.sha256(data).hexdigest()
