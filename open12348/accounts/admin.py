@@ -1,5 +1,7 @@
-"""Accounts in the Django admin: lock state and unlocking, account creation and role grants
-through accounts/services.py, so the password policy and 三员分立 hold here as everywhere."""
+"""Accounts in the Django admin: lock state and unlocking, second-factor reset, account creation and
+role grants through accounts/services.py, so the password policy and 三员分立 hold here as everywhere.
+
+The admin's own login page is replaced by the two-step staff sign-in (views.admin_login)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from open12348.audit.services import audit_record
 from open12348.core.admin import CapabilityAdmin, admin_allowed, dry_run
 
-from .models import Membership, User
+from . import views
+from .models import Membership, TotpDevice, User
 from .roles import Capability
-from .services import membership_grant, membership_revoke, user_create, user_unlock
+from .services import membership_grant, membership_revoke, second_factor_reset, user_create, user_unlock
+
+admin.site.login = views.admin_login
 
 # --- users ---------------------------------------------------------------------------------
 
@@ -57,11 +63,15 @@ class UserAdmin(CapabilityAdmin):
     add_capability = Capability.ACCOUNTS_MANAGE
     change_capability = Capability.ACCOUNTS_MANAGE
     list_display = ("username", "real_name", "is_active", "locked", "locked_until", "failed_login_count",
-                    "password_changed_at", "last_login")
+                    "second_factor", "password_changed_at", "last_login")
     list_filter = ("is_active", "is_staff")
     search_fields = ("username", "real_name", "email")
     ordering = ("username",)
-    actions = ["unlock"]
+    actions = ["unlock", "reset_second_factor"]
+
+    def get_queryset(self, request):
+        enrolled = TotpDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+        return super().get_queryset(request).annotate(has_second_factor=Exists(enrolled))
 
     def has_view_permission(self, request, obj=None) -> bool:
         return admin_allowed(request, Capability.ACCOUNTS_MANAGE) or super().has_view_permission(request, obj)
@@ -69,9 +79,16 @@ class UserAdmin(CapabilityAdmin):
     def has_unlock_permission(self, request) -> bool:
         return admin_allowed(request, Capability.ROLES_ASSIGN)
 
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return admin_allowed(request, Capability.ROLES_ASSIGN)
+
     @admin.display(boolean=True, description=_("locked"))
     def locked(self, obj: User) -> bool:
         return obj.is_locked
+
+    @admin.display(boolean=True, description=_("second factor"))
+    def second_factor(self, obj: User) -> bool:
+        return bool(getattr(obj, "has_second_factor", False))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -111,6 +128,17 @@ class UserAdmin(CapabilityAdmin):
             user_unlock(actor=request.user, user=user)
         self.message_user(request, ngettext("%(n)d account unlocked.", "%(n)d accounts unlocked.", len(users))
                           % {"n": len(users)}, messages.SUCCESS)
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"),
+                  permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset) -> None:
+        users = list(queryset)
+        for user in users:
+            second_factor_reset(actor=request.user, user=user)
+        self.message_user(request, ngettext(
+            "%(n)d account will set up a new authenticator app at the next sign-in.",
+            "%(n)d accounts will set up a new authenticator app at the next sign-in.", len(users),
+        ) % {"n": len(users)}, messages.SUCCESS)
 
 
 # --- memberships ---------------------------------------------------------------------------

@@ -30,3 +30,10 @@ class StaffLoginForm(AuthenticationForm):
                 self.error_messages["invalid_login"], code="invalid_login",
                 params={"max": settings.SECURITY_LOGIN_MAX_FAILURES},
             ) from None
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20, strip=True)
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

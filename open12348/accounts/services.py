@@ -1,16 +1,25 @@
-"""Account writes: creating users, granting roles, unlocking. Each is audited."""
+"""Account writes: creating users, granting roles, unlocking, second factors. Each is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from open12348.audit.services import audit_record, snapshot
 from open12348.core.errors import ApplicationError
 
-from .models import Membership, User
+from . import second_factor
+from .models import Membership, RecoveryCode, TotpDevice, User
 from .roles import SEPARATED_ADMIN_ROLES, Role
 
 
@@ -72,7 +81,7 @@ def membership_revoke(*, actor, membership: Membership) -> None:
 
 @transaction.atomic
 def user_unlock(*, actor, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
+    User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0, second_factor_failures=0)
     audit_record(actor=actor, action="auth.unlock", obj=user)
 
 
@@ -85,3 +94,110 @@ def user_set_password(*, actor, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
     audit_record(actor=actor, action="accounts.password.change", obj=user)
+
+
+# --- second factor (see second_factor.py) -------------------------------------------------------
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User) -> TotpDevice:
+    """The user's unconfirmed authenticator secret, created on first call (a reload shows the same QR code)."""
+    device = TotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is not None:
+        if device.is_confirmed:
+            raise ApplicationError(_("This account already has an authenticator app."), code="already_enrolled")
+        return device
+    device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())
+    audit_record(actor=user, action="auth.2fa.enrol", obj=user, extra={"stage": "started", "factor": "totp"})
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, code: str) -> list[str] | None:
+    """Confirm the pending device with a code from it; return the new recovery codes, or None if wrong."""
+    if user.is_locked:
+        audit_record(actor=None, action="auth.2fa.failed", obj=user, result="denied", extra={"reason": "locked"})
+        return None
+    if not second_factor.totp_consume(user=user, code=code, confirmed=False):
+        second_factor_failure(user=user, factor="totp", reason="enrolment")
+        return None
+    TotpDevice.objects.filter(user=user).update(confirmed_at=timezone.now())
+    User.objects.filter(pk=user.pk).update(second_factor_failures=0)
+    audit_record(actor=user, action="auth.2fa.enrol", obj=user, extra={"stage": "confirmed", "factor": "totp"})
+    return _recovery_codes_replace(user=user)
+
+
+@transaction.atomic
+def totp_device_preset(*, actor, user: User, secret: str) -> TotpDevice:
+    """Enrol `user` with a known secret, already confirmed. For demo databases only (network/demo.py)."""
+    pyotp.TOTP(secret).now()  # refuses a secret that is not base32
+    TotpDevice.objects.filter(user=user).delete()
+    device = TotpDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    audit_record(actor=actor, action="auth.2fa.enrol", obj=user, extra={"stage": "preset", "factor": "totp"})
+    return device
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    codes = [second_factor.recovery_code_new() for _ in range(settings.SECURITY_RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=second_factor.recovery_code_hash(code)) for code in codes]
+    )
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, request, user: User, code: str) -> list[str] | None:
+    """New recovery codes (the old ones stop working) after the user proves the device again."""
+    if not second_factor_check(request=request, user=user, data={"code": code}, kinds=("totp",)):
+        return None
+    codes = _recovery_codes_replace(user=user)
+    audit_record(actor=user, action="auth.2fa.recovery_codes", obj=user, extra={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def second_factor_check(*, request, user: User, data: Mapping[str, Any],
+                        kinds: Collection[str] | None = None) -> bool:
+    """Does `data` prove `user` with one of their second factors? Audited; failures count towards the lock."""
+    if user.is_locked:
+        audit_record(actor=None, action="auth.2fa.failed", obj=user, result="denied", extra={"reason": "locked"})
+        return False
+    candidates = [f for f in second_factor.enrolled_factors(user)
+                  if (kinds is None or f.kind in kinds) and f.claims(data)]
+    for factor in candidates:
+        if factor.verify(request, user, data):
+            User.objects.filter(pk=user.pk).update(second_factor_failures=0)
+            user.second_factor_failures = 0
+            if factor.kind == second_factor.RecoveryCodeFactor.kind:
+                left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                audit_record(actor=user, action="auth.2fa.recovery_used", obj=user, extra={"left": left})
+            else:
+                audit_record(actor=user, action="auth.2fa.ok", obj=user, extra={"factor": factor.kind})
+            return True
+    second_factor_failure(user=user, factor=candidates[0].kind if candidates else "", reason="bad_code")
+    return False
+
+
+@transaction.atomic
+def second_factor_failure(*, user: User, factor: str, reason: str) -> None:
+    """Count a wrong code; SECURITY_LOGIN_MAX_FAILURES in a row lock the account like wrong passwords do."""
+    User.objects.filter(pk=user.pk).update(second_factor_failures=F("second_factor_failures") + 1)
+    failures = User.objects.select_for_update().values_list("second_factor_failures", flat=True).get(pk=user.pk)
+    audit_record(actor=None, action="auth.2fa.failed", obj=user, result="failure",
+                 extra={"factor": factor, "reason": reason, "failures": failures})
+    if failures >= settings.SECURITY_LOGIN_MAX_FAILURES:
+        until = timezone.now() + timedelta(minutes=settings.SECURITY_LOCKOUT_MINUTES)
+        User.objects.filter(pk=user.pk).update(locked_until=until, second_factor_failures=0)
+        user.locked_until = until
+        audit_record(actor=None, action="auth.lock", obj=user,
+                     extra={"locked_until": until.isoformat(), "reason": "second_factor"})
+
+
+@transaction.atomic
+def second_factor_reset(*, actor, user: User) -> None:
+    """Forget the user's authenticator and recovery codes: they enrol again at their next sign-in."""
+    had_device = TotpDevice.objects.filter(user=user).delete()[0] > 0
+    codes = RecoveryCode.objects.filter(user=user).delete()[0]
+    User.objects.filter(pk=user.pk).update(second_factor_failures=0)
+    audit_record(actor=actor, action="auth.2fa.reset", obj=user,
+                 extra={"had_device": had_device, "recovery_codes": codes})

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from open12348.accounts.roles import Role
-from open12348.accounts.services import membership_grant, user_create
+from open12348.accounts.services import membership_grant, totp_device_preset, user_create
 from open12348.audit.services import audit_record
 from open12348.core.errors import ApplicationError
 from open12348.core.idnumber import check_digit
@@ -44,6 +44,9 @@ CITY_CODE = "4104"
 CITY_NAME = "平顶山市"
 DEFAULT_SEED = 12348
 DEMO_PASSWORD = "Demo@12348"  # noqa: S105  (documented in docs/demo.md; demo databases only)
+# Every demo account's authenticator secret (TOTP second factor), published in docs/demo.md like
+# the password, so one entry in an authenticator app signs in as any of them. Demo databases only.
+DEMO_TOTP_SECRET = "OPENTWELVETHREEFOURDEMOSECRETKEY"  # noqa: S105
 REFERENCE_YEAR = 2024  # "today" for ages and years of practice, fixed so that a seed gives one city
 SCALES = ("city", "province")  # "province" is built by legalaid.province, not by demo_plan
 _BATCH = 1000
@@ -1005,6 +1008,7 @@ def demo_seed(*, seed: int = DEFAULT_SEED, scale: str = "city") -> DemoSeedResul
         membership_grant(
             actor=None, user=user, institution=institutions[account.institution], role=account.role
         )
+        totp_device_preset(actor=None, user=user, secret=DEMO_TOTP_SECRET)
     counts = demo_counts()
     fingerprint = plan.fingerprint()
     audit_record(

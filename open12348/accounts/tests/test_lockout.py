@@ -14,6 +14,8 @@ from open12348.accounts.services import user_unlock
 from open12348.audit.models import AuditEvent
 from open12348.network.tests.factories import STRONG_PASSWORD, UserFactory, pingdingshan, staff_in
 
+from .support import enrol, post_code
+
 pytestmark = pytest.mark.django_db
 WRONG = "Wrong#Password1"
 
@@ -69,14 +71,17 @@ def test_lock_is_audited(client, user):
 
 
 def test_login_works_again_after_the_lockout_period(client, settings, user):
+    totp = enrol(user)
     for _ in range(5):
         _login(client, WRONG)
     # Move time: the lock started longer ago than SECURITY_LOCKOUT_MINUTES.
     User.objects.filter(pk=user.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
 
     response = _login(client, STRONG_PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("accounts:second_step")
+    post_code(client, totp.now())
 
-    assert response.status_code == 302 and _signed_in(client)
+    assert _signed_in(client)
 
 
 def test_a_success_resets_the_failure_count(client, user):
