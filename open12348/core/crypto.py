@@ -38,10 +38,36 @@ def decrypt(token: str) -> str:
         raise ValueError("cannot decrypt a protected field with the configured keys") from exc
 
 
-def blind_index(value: str, *, purpose: str) -> str:
-    """A keyed hash for exact-match lookup; `purpose` keeps ID numbers and phones apart."""
+def is_current(token: str) -> bool:
+    """Whether `token` is encrypted with the first (current) key, so key rotation can skip it."""
+    if token == "":
+        return True
+    first = _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS[:1]))
+    try:
+        first.decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(token: str) -> str:
+    """The same value encrypted with the current key; a token no configured key opens is refused."""
+    if token == "":
+        return ""
+    try:
+        return _current().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt a protected field with the configured keys") from exc
+
+
+def blind_index(value: str, *, purpose: str, key: str | None = None) -> str:
+    """A keyed hash for exact-match lookup; `purpose` keeps ID numbers and phones apart.
+
+    `key` defaults to `BLIND_INDEX_KEY`; key rotation passes the retired key to find old hashes.
+    """
     if value == "":
         return ""
     normalized = value.strip().upper()
-    key = f"{settings.BLIND_INDEX_KEY}:{purpose}".encode()
-    return hmac.new(key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()
+    secret = settings.BLIND_INDEX_KEY if key is None else key
+    mac_key = f"{secret}:{purpose}".encode()
+    return hmac.new(mac_key, normalized.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -85,7 +85,7 @@ class Party(models.Model):
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
     consent = models.CharField(_("consent to mediation"), max_length=8, choices=PartyConsent.choices,
                                default=PartyConsent.PENDING)
     consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)

@@ -65,7 +65,8 @@ class OutboundMessage(models.Model):
     # A phone number or an e-mail address: personal data, encrypted at rest.
     to = EncryptedTextField(_("to"))
     subject = models.CharField(_("subject"), max_length=200, blank=True)
-    body = models.TextField(_("text"))
+    # The text may carry a sign-in code, a tracking code or a name: encrypted as well.
+    body = EncryptedTextField(_("text"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
