@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -32,7 +34,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        fields = flatten_errors(response.data)
         response.data = {
             "code": "invalid",
             "message": _("Some of the information entered is not valid."),
@@ -45,3 +47,24 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data["message"] = _("Too many requests. Please wait a moment and try again.")
     return response
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Serializer errors as {"field": [messages]}, nested fields named with dots ("scores.meeting",
+    "household.monthly_income", "items.0"), as the error shape documents: one list of messages per name."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = prefix if key == "non_field_errors" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in flatten_errors(value, name).items():
+                out.setdefault(field, []).extend(messages)
+        return out
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        out = {}
+        for index, item in enumerate(detail):
+            if item:
+                for field, messages in flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    out.setdefault(field, []).extend(messages)
+        return out
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}

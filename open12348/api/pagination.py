@@ -1,4 +1,6 @@
+from django.utils.translation import gettext as _
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 from open12348.core.pagination import CappedPaginator
 
@@ -9,6 +11,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        """A page size that is not a whole number from 1 up is a 400, not silently the default; one above
+        the maximum is the maximum."""
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_size_query_param: [
+                _("The page size must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
+        return super().get_page_size(request)
 
 
 class TwoStepPagination(PageNumberPagination):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -72,17 +72,23 @@ class CheckupApi(APIView):
     required_capability = Capability.CHECKUP_RECORD
 
 
+class VisitFilterSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(min_value=1, required=False)
+    status = serializers.ChoiceField(choices=CheckupVisitStatus.choices, required=False)
+
+
 class VisitListApi(CheckupApi):
+    pagination_class = PageNumberPagination  # what get() pages with; the document shows the page's envelope
     @extend_schema(tags=[TAG], summary="Check-up visits of my region", responses={200: VisitOut(many=True)},
-                   parameters=[OpenApiParameter("campaign", int), OpenApiParameter("status", str,
-                                                                                     enum=CheckupVisitStatus.values)])
+                   parameters=[VisitFilterSerializer])
     def get(self, request):
         visits = _visits(request.user)
-        campaign = request.query_params.get("campaign", "")
-        if campaign.isdigit():
-            visits = visits.filter(campaign_id=int(campaign))
-        if request.query_params.get("status") in CheckupVisitStatus.values:
-            visits = visits.filter(status=request.query_params["status"])
+        filters = VisitFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data.get("campaign"):
+            visits = visits.filter(campaign_id=filters.validated_data["campaign"])
+        if filters.validated_data.get("status"):
+            visits = visits.filter(status=filters.validated_data["status"])
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(visits.order_by("-planned_on", "-id"), request, view=self)
         return paginator.get_paginated_response(VisitOut(page, many=True).data)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
+from open12348.core.idempotency import idempotent
 from open12348.network.apis import PublicRateThrottle
 
 from . import services, services_ratings
@@ -82,6 +83,7 @@ class QuestionDetailApi(ConsultStaffApi, APIView):
 class QuestionAnswerApi(ConsultStaffApi, APIView):
     @extend_schema(tags=[TAG], summary="Answer (or add to the answer of) a question", request=AnswerSerializer,
                    responses={200: QuestionDetailSerializer, **ERRORS})
+    @idempotent()
     def post(self, request, id: int) -> Response:
         question = access_question(user=request.user, id=id)
         data = AnswerSerializer(data=request.data)
@@ -96,6 +98,7 @@ class QuestionAnswerApi(ConsultStaffApi, APIView):
 class QuestionDeclineApi(ConsultStaffApi, APIView):
     @extend_schema(tags=[TAG], summary="Say the question cannot be answered online, and where to go",
                    request=DeclineSerializer, responses={200: QuestionDetailSerializer, **ERRORS})
+    @idempotent()
     def post(self, request, id: int) -> Response:
         question = access_question(user=request.user, id=id)
         data = DeclineSerializer(data=request.data)
@@ -158,6 +161,7 @@ class FollowUpCloseApi(APIView):
 
     @extend_schema(tags=[TAG], summary="Record the callback and close the follow-up", request=FollowUpCloseSerializer,
                    responses={200: FollowUpSerializer, **ERRORS})
+    @idempotent()
     def post(self, request, id: int) -> Response:
         follow_up = access_follow_up(user=request.user, id=id)
         data = FollowUpCloseSerializer(data=request.data)

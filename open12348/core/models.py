@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import EncryptedTextField
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -125,3 +127,40 @@ class CalendarYear(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class IdempotencyRecord(models.Model):
+    """One create request made with an `Idempotency-Key` header, and the answer it got.
+
+    The row is inserted (state in_progress) in its own transaction before the view runs, so the
+    unique (scope, key) constraint turns a concurrent duplicate into a refusal instead of a second
+    record. The answer is stored (state done) in the same transaction as the view's writes, and
+    replayed to a retry. The body is encrypted: answers can carry names and masked personal data.
+    See open12348/core/idempotency.py.
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    # "user:<id>" for a signed-in user, "telephony:<id>" for a telephony system: one client's key
+    # never reaches another client's answer.
+    scope = models.CharField(_("client"), max_length=64)
+    key = models.CharField(_("key"), max_length=200)
+    method = models.CharField(_("HTTP method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    request_hash = models.CharField(_("request fingerprint"), max_length=64)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = EncryptedTextField(_("response body"), blank=True)
+    response_location = models.CharField(_("response location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.state}"

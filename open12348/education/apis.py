@@ -54,6 +54,8 @@ def _date(value: str | None, default: dt.date, name: str) -> dt.date:
     if not value:
         return default
     try:
+        if len(value) != len("YYYY-MM-DD"):  # fromisoformat also reads 20260101 and week dates
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationError({name: [_("Give the date as YYYY-MM-DD.")]}) from exc

@@ -25,6 +25,7 @@ from open12348.accounts.permissions import HasCapability
 from open12348.accounts.roles import Capability
 from open12348.api.pagination import TwoStepPagination
 from open12348.audit.services import audit_record
+from open12348.core.idempotency import idempotent
 from open12348.core.serializers import ApiErrorSerializer
 
 from . import board, selectors
@@ -68,6 +69,7 @@ class TelephonyEventsApi(APIView):
 
     @extend_schema(tags=[TELEPHONY_TAG], request=TelephonyEventBatchSerializer,
                    responses={200: EventBatchResultSerializer, 400: ApiErrorSerializer, 401: ApiErrorSerializer})
+    @idempotent()
     def post(self, request: Request) -> Response:
         client = request.auth
         data = request.data
@@ -122,6 +124,7 @@ class WorkOrderFilterSerializer(serializers.Serializer):
 
 
 class WorkOrderListApi(_Staff):
+    pagination_class = TwoStepPagination  # what get() pages with; the document shows the page's envelope
     @extend_schema(tags=[TAG], parameters=[WorkOrderFilterSerializer], responses=WorkOrderListSerializer(many=True))
     def get(self, request: Request) -> Response:
         filters = WorkOrderFilterSerializer(data=request.query_params)
@@ -159,6 +162,7 @@ class RevealPhoneApi(_Staff):
 
 
 class CallbackListApi(_Staff):
+    pagination_class = TwoStepPagination  # what get() pages with; the document shows the page's envelope
     @extend_schema(tags=[TAG], parameters=[OpenApiParameter("queue", enum=list(selectors.CALLBACK_QUEUES))],
                    responses=CallbackSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -174,6 +178,7 @@ class CallbackListApi(_Staff):
 class CallbackAttemptApi(_Staff):
     @extend_schema(tags=[TAG], request=AttemptInputSerializer,
                    responses={200: CallbackSerializer, 400: ApiErrorSerializer, 409: ApiErrorSerializer})
+    @idempotent()
     def post(self, request: Request, pk: int) -> Response:
         task = access_callback(user=request.user, id=pk)
         body = AttemptInputSerializer(data=request.data)
@@ -220,18 +225,22 @@ class HasAnyCapability(BasePermission):
         return allowed
 
 
+class BoardPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
 class BoardApi(APIView):
     permission_classes = [HasAnyCapability]
     any_capability = (Capability.HOTLINE_MANAGE, Capability.DASHBOARD_VIEW)
 
-    @extend_schema(tags=[TAG], parameters=[OpenApiParameter("start", dt.date), OpenApiParameter("end", dt.date)],
+    @extend_schema(tags=[TAG], parameters=[BoardPeriodSerializer],
                    responses={200: {"type": "object"}, 403: ApiErrorSerializer})
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
-        try:
-            start = dt.date.fromisoformat(request.query_params.get("start") or (today - dt.timedelta(days=365)).isoformat())
-            end = dt.date.fromisoformat(request.query_params.get("end") or (today - dt.timedelta(days=1)).isoformat())
-        except ValueError:
-            raise ValidationError({"start": ["YYYY-MM-DD"]}) from None
+        period = BoardPeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        start = period.validated_data.get("start") or today - dt.timedelta(days=365)
+        end = period.validated_data.get("end") or today - dt.timedelta(days=1)
         figures = board.board_figures(hotline_ids=hotline_ids_for(request.user), start=start, end=end, today=today)
         return Response(figures)

@@ -24,6 +24,7 @@ MAX_URL = 500
 MAX_SEAT = 20
 MAX_AGENT = 150
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)  # telephony clocks drift; later than this is a bad event
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # before this a telephony clock is wrong, not early
 
 # Sort order of events at the same instant: a call rings before it is answered before it ends.
 KIND_RANK = {EventKind.RINGING: 0, EventKind.ANSWERED: 1, EventKind.VOICE_MESSAGE: 2, EventKind.MESSAGE: 2,
@@ -128,6 +129,9 @@ def _moment(value: Any, *, tz: dt.tzinfo, now: dt.datetime, errors: dict[str, st
         moment = moment.replace(tzinfo=tz)
     if moment > now + FUTURE_TOLERANCE:
         errors["at"] = "in the future"
+        return None
+    if moment < EARLIEST:
+        errors["at"] = "before 2000-01-01"
         return None
     return moment
 

@@ -32,12 +32,12 @@ class TelephonyEventSerializer(serializers.Serializer):
     event_id = serializers.CharField(max_length=100)
     type = serializers.ChoiceField(choices=["ringing", "answered", "ended", "voice_message", "message", "rated"])
     at = serializers.DateTimeField(help_text="ISO 8601; without an offset, local time (Asia/Shanghai)")
-    caller = serializers.CharField(required=False, help_text="the caller's number")
-    seat = serializers.CharField(required=False, help_text="the seat number, as configured on the hotline")
-    agent = serializers.CharField(required=False, help_text="the agent id: the staff member's username")
+    caller = serializers.CharField(required=False, allow_blank=True, help_text="the caller's number")
+    seat = serializers.CharField(required=False, allow_blank=True, help_text="the seat number, as configured on the hotline")
+    agent = serializers.CharField(required=False, allow_blank=True, help_text="the agent id: the staff member's username")
     recording_url = serializers.URLField(required=False)
     channel = serializers.ChoiceField(choices=["sms", "web"], required=False, help_text="for a message")
-    text = serializers.CharField(required=False, help_text="for a message")
+    text = serializers.CharField(required=False, allow_blank=True, help_text="for a message")
     rating = serializers.CharField(required=False, help_text="satisfied, fair, dissatisfied, or the IVR key 1/2/3")
     rating_channel = serializers.ChoiceField(choices=["ivr", "sms"], required=False)
 
@@ -49,7 +49,7 @@ class TelephonyEventBatchSerializer(serializers.Serializer):
 class WorkOrderListSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     caller = serializers.SerializerMethodField()
-    answered_by = serializers.StringRelatedField()
+    answered_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WorkOrder

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
 from open12348.api.pagination import TwoStepPagination
+from open12348.core.idempotency import idempotent
 from open12348.core.serializers import ApiErrorSerializer
 from open12348.network.apis import PublicRateThrottle
 from open12348.network.models import Institution
@@ -340,8 +341,6 @@ class ApplicationListApi(StaffApi, generics.ListCreateAPIView):
             "the same user answers 200 with that same application and creates nothing. Errors name the field in "
             "dotted form (`applicant.id_number`, `household.monthly_income`, `details.matter`)."
         ),
-        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                     description="Makes a retried request return the first one's application.")],
         request=ApplicationCreateSerializer,
         responses={
             201: OpenApiResponse(ApplicationDetailSerializer, description="Registered."),
@@ -350,6 +349,7 @@ class ApplicationListApi(StaffApi, generics.ListCreateAPIView):
             400: ApiErrorSerializer, 403: ApiErrorSerializer,
         },
     )
+    @idempotent(replay_status=status.HTTP_200_OK)
     def post(self, request, *args, **kwargs):
         return self.create(request, *args, **kwargs)
 
@@ -419,12 +419,13 @@ class ApplicationActionApi(StaffApi, APIView):
 
 
 def _action_schema(*, action: str, summary: str, description: str, request):
-    return extend_schema(
+    documented = extend_schema(
         tags=[TAG], operation_id=f"legal_aid_application_{action}", summary=summary,
         description=description + " Send the `version` you last read: if the application changed since, the "
         "answer is 409 and nothing changes. The answer is the application as it is now.",
         parameters=[ID_PARAM], request=request, responses={200: ApplicationDetailSerializer, **ERRORS},
     )
+    return lambda view_method: documented(idempotent()(view_method))
 
 
 class ReviewStartApi(ApplicationActionApi):
@@ -559,6 +560,7 @@ class ObjectionDecideApi(StaffApi, APIView):
         parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The objection's id.")],
         request=ObjectionDecideInputSerializer, responses={200: ApplicationDetailSerializer, **ERRORS},
     )
+    @idempotent()
     def post(self, request, id: int) -> Response:  # noqa: A002
         data = _valid(ObjectionDecideInputSerializer, request.data)
         objection = access_objection(user=request.user, id=id)

@@ -31,6 +31,7 @@ from open12348.accounts.roles import Capability
 from open12348.api.pagination import TwoStepPagination
 from open12348.audit.services import audit_record
 from open12348.core.calendar import days_remaining
+from open12348.core.idempotency import idempotent
 from open12348.core.serializers import ApiErrorSerializer
 
 from . import selectors_cases, services_cases
@@ -442,6 +443,7 @@ def _action_view(name: str) -> type[CaseActionApi]:
         "case changed since, or the action is not possible in its status, the answer is 409 and nothing changes.",
         parameters=[CASE_ID], request=serializer, responses={200: CaseDetailSerializer, **ERRORS},
     )
+    @idempotent()
     def post(self, request, id: int) -> Response:  # noqa: A002
         return CaseActionApi.post(self, request, id)
 
@@ -476,6 +478,7 @@ class AssignApi(StaffApi, APIView):
         "gives the reason. A stale version or an application already assigned is 409. The answer is the new case.",
         parameters=[APPLICATION_ID], request=AssignInput, responses={201: CaseDetailSerializer, **ERRORS},
     )
+    @idempotent()
     def post(self, request, id: int) -> Response:  # noqa: A002
         data = dict(_valid(AssignInput, request.data))
         application = access_application(user=request.user, id=id)

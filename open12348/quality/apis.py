@@ -19,8 +19,10 @@ from open12348.accounts.permissions import HasCapability
 from open12348.accounts.roles import Capability
 from open12348.accounts.scope import restrict_to_regions
 from open12348.api.pagination import PageNumberPagination
+from open12348.core.idempotency import idempotent
 from open12348.core.serializers import ApiErrorSerializer
 from open12348.legalaid.models import ProgressEntry
+from open12348.network.apis import PublicRateThrottle
 
 from . import services, services_review
 from .access import access_quality_case
@@ -155,6 +157,7 @@ class SampleListApi(EvaluatorApi):
                    responses={201: SampleOut, **ERRORS},
                    description="Stratified by category, with a minimum per lawyer; the seed is recorded so the "
                                "draw can be repeated. `peer_review` samples get reviewers from another county.")
+    @idempotent()
     def post(self, request):
         data = _valid(SampleIn, request.data)
         sample = services.sample_draw(actor=request.user, **data)
@@ -170,6 +173,7 @@ class SampleDetailApi(EvaluatorApi):
 class SamplePeersApi(EvaluatorApi):
     @extend_schema(tags=[TAG], summary="Assign peer reviewers from other counties", request=PeersIn,
                    responses={200: SampleOut, **ERRORS})
+    @idempotent()
     def post(self, request, id: int):  # noqa: A002
         data = _valid(PeersIn, request.data)
         sample = _visible_sample(request.user, id)
@@ -192,6 +196,7 @@ class CaseEvaluationsApi(EvaluatorApi):
                    responses={201: EvaluationOut, **ERRORS},
                    description="The scores must cover exactly the items of the current scheme version that this "
                                "method scores, each 0–100.")
+    @idempotent()
     def post(self, request, id: int):  # noqa: A002
         data = _valid(EvaluationIn, request.data)
         case = access_quality_case(user=request.user, id=id)
@@ -208,6 +213,7 @@ class CaseGradeApi(EvaluatorApi):
                    description="Weighted mean of the methods (file review 5, hearing 3, opinion 1, follow-up 1), "
                                "graded by the scheme's bands, with caps. 不合格 opens a ticket and reduces the "
                                "subsidy.")
+    @idempotent()
     def post(self, request, id: int):  # noqa: A002
         case = access_quality_case(user=request.user, id=id)
         grade = services.case_grade(actor=request.user, case=case)
@@ -215,6 +221,7 @@ class CaseGradeApi(EvaluatorApi):
 
 
 class TicketListApi(EvaluatorApi):
+    pagination_class = PageNumberPagination  # what get() pages with; the document shows the page's envelope
     @extend_schema(tags=[TAG], summary="Supervision tickets of my region", responses={200: TicketOut(many=True)})
     def get(self, request):
         tickets = restrict_to_regions(Ticket.objects.select_related("case"), user=request.user,
@@ -235,6 +242,7 @@ class TicketCloseApi(APIView):
 
     @extend_schema(tags=[TAG], summary="Close a ticket with the evidence of the correction", request=EvidenceIn,
                    responses={200: TicketOut, **ERRORS})
+    @idempotent()
     def post(self, request, id: int):  # noqa: A002
         data = _valid(EvidenceIn, request.data)
         ticket = Ticket.objects.select_related("case__region").filter(pk=id).first()
@@ -250,6 +258,9 @@ class ExemplaryListApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
+    throttle_scope = "public"
+    pagination_class = PageNumberPagination  # what get() pages with; the document shows the page's envelope
 
     @extend_schema(tags=[TAG], summary="Published exemplary cases", responses={200: ExemplaryOut(many=True)})
     def get(self, request):
