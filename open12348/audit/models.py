@@ -77,3 +77,39 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after older rows were archived and purged (manage.py audit_archive).
+
+    The remaining rows chain on from `last_hash`. Written once by the purge, never changed (a trigger
+    refuses UPDATE and DELETE on PostgreSQL), and the purge's own audit row repeats `last_hash`, so an
+    anchor slipped into the table by hand does not match the chain.
+    """
+
+    created_at = models.DateTimeField(_("purged at"))
+    before = models.DateField(_("rows before"))
+    first_id = models.BigIntegerField(_("first archived row"))
+    last_id = models.BigIntegerField(_("last archived row"), unique=True)
+    row_count = models.PositiveIntegerField(_("rows archived"))
+    first_prev_hash = models.CharField(max_length=64)
+    last_hash = models.CharField(max_length=64)
+    file_name = models.CharField(_("archive file"), max_length=255)
+    file_sha256 = models.CharField(_("archive SHA-256"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit archive anchor")
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}-{self.last_id} ({self.file_name})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditImmutableError("audit anchors cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError("audit anchors cannot be deleted")

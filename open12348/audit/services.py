@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from open12348.core.fields import EncryptedJSONField, EncryptedTextField
 from open12348.core.middleware import current_request_context
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditAnchor, AuditChainHead, AuditEvent
+
+logger = logging.getLogger("open12348.audit")
 
 GENESIS = "0" * 64
 PROTECTED = "[protected]"
@@ -31,8 +36,9 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    """What a row's hash covers, as plain JSON values (also the body of an archived row)."""
+    return {
         "prev": event.prev_hash,
         "at": event.at.isoformat(),
         "actor": event.actor_id,
@@ -46,7 +52,14 @@ def event_hash(event: AuditEvent) -> str:
         "ip": event.source_ip,
         "extra": event.extra,
     }
-    return hashlib.sha256((event.prev_hash + _canonical(payload)).encode("utf-8")).hexdigest()
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256((payload["prev"] + _canonical(payload)).encode("utf-8")).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return payload_hash(event_payload(event))
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -117,11 +130,77 @@ def audit_record(
     return event
 
 
+def chain_start() -> tuple[str, int]:
+    """(hash the first kept row must chain on from, id of the last purged row or 0)."""
+    anchor = AuditAnchor.objects.order_by("-last_id").first()
+    return (anchor.last_hash, anchor.last_id) if anchor else (GENESIS, 0)
+
+
 def audit_verify_chain(*, batch_size: int = 2000) -> tuple[bool, int | None]:
-    """Recompute every hash in order. Returns (intact, id of the first broken row)."""
-    prev = GENESIS
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if event.prev_hash != prev or event_hash(event) != event.hash:
-            return False, event.id
-        prev = event.hash
+    """Recompute every hash in order, from the genesis or from the last purge's anchor.
+
+    Returns (intact, id of the first broken row). An anchor must be confirmed by the purge's own
+    audit row further down the chain (same hash), or the first kept row counts as broken. The chain
+    must also end where the chain head says (the head is moved only by `audit_record`, in the
+    writer's transaction): a row appended behind the application's back, even one chained and
+    hashed by the published algorithm, lies beyond the head and is reported.
+    """
+    anchor_hash, after_id = chain_start()
+    prev, last_id = anchor_hash, after_id
+    confirmed = after_id == 0
+    while True:
+        for event in AuditEvent.objects.filter(id__gt=last_id).order_by("id").iterator(chunk_size=batch_size):
+            if event.prev_hash != prev or event_hash(event) != event.hash:
+                return False, event.id
+            if not confirmed and event.action == "audit.purge" and event.extra.get("last_hash") == anchor_hash:
+                confirmed = True
+            prev, last_id = event.hash, event.id
+        # Rows committed before the head is read are at or before it in the chain.
+        head = AuditChainHead.objects.values_list("last_hash", flat=True).first()
+        if head is None or head == prev:
+            break
+        head_id = AuditEvent.objects.filter(hash=head).values_list("id", flat=True).first()
+        if head_id is None:
+            return False, last_id or None
+        if head_id <= last_id:  # the walk went past the head: what follows it was not written by audit_record
+            return False, AuditEvent.objects.filter(id__gt=head_id).order_by("id").values_list("id", flat=True)[0]
+        # else rows were written while the walk ran: carry on to them
+    if not confirmed:
+        first = AuditEvent.objects.filter(id__gt=after_id).order_by("id").values_list("id", flat=True).first()
+        return False, first if first is not None else after_id
     return True, None
+
+
+def audit_chain_check(*, actor=None) -> tuple[bool, int | None]:
+    """Verify the chain, record the check, and raise the alarm when it is broken.
+
+    A broken chain is logged at CRITICAL (for the log shipper's alerting) and every active security
+    administrator gets a console notification and an e-mail (no personal data in either).
+    """
+    intact, broken_id = audit_verify_chain()
+    audit_record(actor=actor, action="audit.verify_chain",
+                 result=AuditEvent.Result.SUCCESS if intact else AuditEvent.Result.FAILURE,
+                 extra={"intact": intact, "first_broken_id": broken_id})
+    if not intact:
+        logger.critical("audit hash chain broken at row %s", broken_id)
+        transaction.on_commit(lambda: _alert_security_admins(broken_id))
+    return intact, broken_id
+
+
+def _alert_security_admins(broken_id: int | None) -> None:
+    from open12348.accounts.models import User
+    from open12348.accounts.roles import Role
+    from open12348.notifications.services import notify
+
+    admins = User.objects.filter(is_active=True, memberships__role=Role.SECURITY_ADMIN,
+                                 memberships__is_active=True).distinct()
+    for admin in admins:
+        try:
+            with transaction.atomic():
+                notify(recipient=admin, kind="audit.chain_broken", email=True,
+                       title=gettext("The audit log's hash chain is broken"),
+                       body=gettext("Row %(id)s does not match the hash chain. Check the audit log and the "
+                                    "database access records now.") % {"id": broken_id},
+                       url=reverse("audit:log"), dedupe_key=f"audit-chain-broken-{broken_id}")
+        except Exception:  # the alarm must reach the others even if one notification fails
+            logger.exception("could not notify security administrator %s of the broken audit chain", admin.pk)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -25,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from open12348.accounts.permissions import require_capability, user_can
 from open12348.accounts.roles import Capability
 
-from .models import AuditEvent
+from .models import AuditAnchor, AuditEvent
 from .selectors import AuditFilters, audit_event_list, audit_event_page
-from .services import audit_record, audit_verify_chain
+from .services import audit_chain_check, audit_record
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
@@ -119,10 +120,7 @@ def log(request):
 
 
 def _verify_chain(request) -> None:
-    intact, broken_id = audit_verify_chain()
-    audit_record(actor=request.user, action="audit.verify_chain",
-                 result=AuditEvent.Result.SUCCESS if intact else AuditEvent.Result.FAILURE,
-                 extra={"intact": intact, "first_broken_id": broken_id})
+    intact, broken_id = audit_chain_check(actor=request.user)
     if intact:
         messages.success(request, _("The audit log is intact: every row matches its hash chain."))
     else:
@@ -189,3 +187,14 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@never_cache
+@require_GET
+@require_capability(Capability.AUDIT_VIEW)
+def archives(request):
+    """The purges so far: which rows went to which archive file, and where the kept chain starts."""
+    return render(request, "audit/archives.html", {
+        "anchors": AuditAnchor.objects.order_by("-last_id")[:200],
+        "retention_days": settings.AUDIT_RETENTION_DAYS,
+    })

@@ -17,12 +17,14 @@ from open12348.consult.choices import QuestionStatus
 from open12348.consult.selectors import library_entry_public, library_search, question_thread
 from open12348.consult.services_ratings import rate_url, rating_existing
 from open12348.core.errors import ApplicationError
+from open12348.core.ratelimit import RateLimited
 
 from .choices import ConsentPurpose
 from .consent import consent_required
 from .forms import TrackingCodeForm, add_service_error
 from .forms_consult import AskForm, FollowUpForm, LibrarySearchForm
 from .identity import citizen_phone, citizen_phone_hash, citizen_required
+from .limits import citizen_ratelimit
 
 LIBRARY_PAGE_SIZE = 10
 
@@ -41,9 +43,11 @@ def _own_question(request: HttpRequest, code: str):
 @consent_required(ConsentPurpose.SENSITIVE)
 def ask(request: HttpRequest) -> HttpResponse:
     form = AskForm(request.POST or None, request.FILES or None)
+    limited = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            citizen_ratelimit(request, "portal.ask")
             question = consult.question_ask(
                 phone=citizen_phone(request), region=data["region"], category=data["category"], text=data["text"],
                 wants_public=data["wants_public"], submit_token=data["submit_token"],
@@ -51,12 +55,13 @@ def ask(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             add_service_error(form, exc)
+            limited = isinstance(exc, RateLimited)
         else:
             messages.success(request, _("Your question has been sent. Keep the tracking code %(code)s; we have also "
                                         "sent it to you by text message.") % {"code": question.tracking_code})
             return redirect("portal:question", code=question.tracking_code)
     return render(request, "portal/ask/ask.html", {"portal_section": "ask", "form": form},
-                  status=400 if form.errors else 200)
+                  status=429 if limited else 400 if form.errors else 200)
 
 
 @never_cache
@@ -88,12 +93,15 @@ def question_version(request: HttpRequest, code: str) -> JsonResponse:
 def question_follow_up(request: HttpRequest, code: str) -> HttpResponse:
     found = _own_question(request, code)
     form = FollowUpForm(request.POST)
+    limited = False
     if form.is_valid():
         try:
+            citizen_ratelimit(request, "portal.follow_up")
             reply = consult.question_follow_up(phone_hash=found.phone_hash, question=found,
                                                text=form.cleaned_data["text"])
         except ApplicationError as exc:
             add_service_error(form, exc)
+            limited = isinstance(exc, RateLimited)
         else:
             messages.success(request, _("Sent. A lawyer will answer by %(due)s.")
                              % {"due": _day(reply.question.answer_due)})
@@ -101,7 +109,7 @@ def question_follow_up(request: HttpRequest, code: str) -> HttpResponse:
     context = {"portal_section": "ask", "question": found, "thread": question_thread(question=found),
                "attachments": list(found.attachments.all()), "follow_up_form": form, "rate_url": rate_url(found),
                "rating": rating_existing(phone_hash=found.phone_hash, subject=found), "waiting": False}
-    return render(request, "portal/ask/question.html", context, status=400)
+    return render(request, "portal/ask/question.html", context, status=429 if limited else 400)
 
 
 def _day(value) -> str:
@@ -151,16 +159,21 @@ def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileRespo
 def find(request: HttpRequest) -> HttpResponse:
     """Open a question by its tracking code (it must have been asked from the proved phone)."""
     form = TrackingCodeForm(request.POST or None)
+    limited = False
     if request.method == "POST" and form.is_valid():
         try:
+            citizen_ratelimit(request, "portal.question_find")
             found = _own_question(request, form.cleaned_data["code"])
+        except RateLimited as exc:
+            add_service_error(form, exc)
+            limited = True
         except Http404:
             form.add_error("code", _("We found no question with this code under your mobile number. Check the code, "
                                      "or sign in with the number you used when you asked."))
         else:
             return redirect("portal:question", code=found.tracking_code)
     return render(request, "portal/ask/find.html", {"portal_section": "ask", "form": form},
-                  status=400 if form.errors else 200)
+                  status=429 if limited else 400 if form.errors else 200)
 
 
 @require_safe

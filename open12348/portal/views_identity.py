@@ -16,6 +16,7 @@ from open12348.core.crypto import decrypt, encrypt
 from open12348.core.errors import ApplicationError
 from open12348.core.masking import mask_phone
 from open12348.core.middleware import client_ip
+from open12348.core.ratelimit import ratelimit_hit
 
 from . import services
 from .choices import ConsentPurpose
@@ -89,16 +90,18 @@ def verify_code(request: HttpRequest) -> HttpResponse:
             status = 429
     elif request.method == "POST" and form.is_valid():
         try:
+            ratelimit_hit(scope="portal.sms_verify", ip=client_ip(request), account=citizen_phone_hash(phone))
             phone = services.sms_code_verify(phone=phone, code=form.cleaned_data["code"])
         except ApplicationError as exc:
             add_service_error(form, exc)
+            status = exc.status if exc.status == 429 else status
         else:
             citizen_sign_in(request, phone=phone)
             phone_hash = citizen_phone_hash(phone)
             services.consent_record(phone_hash=phone_hash, purpose=ConsentPurpose.BASIC)
             services.account_touch(phone_hash=phone_hash)
             return redirect(next_url)
-    if form.errors:
+    if form.errors and status == 200:
         status = 400
     context = {"form": form, "next": next_url, "masked_phone": mask_phone(phone),
                "wait_seconds": services.wait_seconds(phone=phone)}

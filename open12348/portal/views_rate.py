@@ -19,10 +19,12 @@ from open12348.consult.services_ratings import (
     subject_kind,
 )
 from open12348.core.errors import ApplicationError
+from open12348.core.ratelimit import RateLimited
 
 from .forms import add_service_error
 from .forms_consult import RatingForm
 from .identity import citizen_phone, citizen_phone_hash, citizen_required
+from .limits import citizen_ratelimit
 
 
 @never_cache
@@ -42,12 +44,15 @@ def rate(request: HttpRequest) -> HttpResponse:
     if context["existing"] is not None or context["not_ready"]:
         return render(request, "portal/rate/rate.html", context)
     form = RatingForm(request.POST or None)
+    limited = False
     if request.method == "POST" and form.is_valid():
         try:
+            citizen_ratelimit(request, "portal.rate")
             rating = rating_submit(phone=phone, subject=subject, level=form.cleaned_data["level"],
                                    comment=form.cleaned_data["comment"])
         except ApplicationError as exc:
             add_service_error(form, exc)
+            limited = isinstance(exc, RateLimited)
         else:
             if rating.level <= DISSATISFIED_AT_OR_BELOW:
                 messages.warning(request, _("We are sorry. Someone from the judicial bureau will call you back "
@@ -56,4 +61,4 @@ def rate(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Thank you for your rating."))
             return redirect(rate_url(subject))
     context["form"] = form
-    return render(request, "portal/rate/rate.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/rate/rate.html", context, status=429 if limited else 400 if form.errors else 200)

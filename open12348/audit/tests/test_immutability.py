@@ -103,3 +103,22 @@ def test_a_refused_action_leaves_a_denied_row_and_changes_nothing(client):
     assert [(r.action, r.result, r.actor_id) for r in rows] == [("auth.permission_denied", "denied", clerk.pk)]
     assert rows[0].extra["capability"] == "audit.export"
     assert rows[0].extra["path"] == reverse("audit:export")
+
+
+def test_chain_detects_an_inserted_row(events):
+    """A forged row slipped in at the end, chained and hashed by the published algorithm, is still found:
+    the chain head (updated only by audit_record, in the same transaction) names the real last row."""
+    import datetime as dt
+
+    from open12348.audit.services import event_hash
+
+    forged = AuditEvent(at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), actor_username="nobody", action="test.forged",
+                        extra={}, changes={}, prev_hash=events[2].hash, result="success")
+    forged.hash = event_hash(forged)
+    _tamper("INSERT INTO audit_auditevent (at, actor_username, action, object_type, object_id, object_repr, changes,"
+            " result, source_ip, user_agent, extra, prev_hash, hash) VALUES (%s, %s, %s, '', '', '', '{}', %s, '', '',"
+            " '{}', %s, %s)",
+            [forged.at, "nobody", "test.forged", "success", forged.prev_hash, forged.hash])
+    forged_id = AuditEvent.objects.get(action="test.forged").pk
+
+    assert audit_verify_chain() == (False, forged_id)

@@ -100,8 +100,32 @@ def browser_context(_playwright_browser, live_url) -> Iterator:
     context.close()
 
 
+CSP_MESSAGE = "Content Security Policy"
+
+
+def watch_csp(target, into: list[str]) -> None:
+    """Collect into `into` every Content Security Policy violation the browser reports on the console
+    of `target` (a page, or a context: then every page of it). Chromium reports each blocked inline
+    script, handler, style or eval there ("Refused to ... because it violates the following Content
+    Security Policy directive ...")."""
+    target.on("console", lambda message: into.append(message.text) if CSP_MESSAGE in message.text else None)
+
+
 @pytest.fixture
-def browser_page(browser_context):
+def csp_guard() -> Iterator[Callable[..., None]]:
+    """csp_guard(context_or_page) fails the test if any page of it reports a CSP violation.
+
+    `browser_page` already watches its context; a test that launches its own browser (the video
+    calls) watches its contexts with this fixture."""
+    violations: list[str] = []
+    yield lambda target: watch_csp(target, violations)
+    if violations:
+        pytest.fail("Content Security Policy violations in the browser console:\n" + "\n".join(violations[:10]))
+
+
+@pytest.fixture
+def browser_page(browser_context, csp_guard):
+    csp_guard(browser_context)
     return browser_context.new_page()
 
 
@@ -132,6 +156,12 @@ def shot(request, browser_page) -> Callable[..., Path]:
     return take
 
 
+def inject_axe(page) -> None:
+    """Load axe-core into the page. Through the DevTools protocol, not a <script> tag: the site's
+    Content Security Policy (rightly) refuses inline scripts, and the test must not relax it."""
+    page.evaluate(f"() => {{ {AXE_JS.read_text(encoding='utf-8')}\n}}")
+
+
 @pytest.fixture
 def axe_check() -> Callable[..., list[dict]]:
     """axe_check(page) runs axe-core's WCAG 2.1 A/AA rules on the page; returns the violations."""
@@ -140,7 +170,7 @@ def axe_check() -> Callable[..., list[dict]]:
 
     def check(page, *, exclude: list[str] | None = None) -> list[dict]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            inject_axe(page)
         context = {"exclude": [[s] for s in exclude]} if exclude else "document"
         result = page.evaluate(
             "([context, tags]) => axe.run(context === 'document' ? document : context,"

@@ -26,14 +26,16 @@ WAGES = [
     ("applicant_name", "康建军"), ("applicant_id_number", MAN), ("groups", ["migrant_worker"]),
     ("stage", "arbitration"), ("handling_organ", "平顶山市劳动人事争议仲裁委员会"),
     ("opposing_party", "平顶山某建筑公司"), ("amount_claimed", "36000"), ("people_count", "3"),
-    ("facts", "2025年在工地干活，老板拖欠工资36000元，一直不给。"), ("address", "平顶山市卫东区建设路1号"),
+    ("facts", "2025年在工地干活，老板拖欠工资36000元，一直不给。"), ("township", "410403001"),
+    ("address", "平顶山市卫东区建设路1号"),
 ]
 TRAFFIC = [
     ("region", "410403"), ("for_whom", "self"), ("topic", "injury"), ("problem", "traffic"), ("other_counsel", "no"),
     ("applicant_name", "李明"), ("applicant_id_number", MAN), ("groups", []), ("household_members", "3"),
     ("monthly_income", "2400"), ("integrity_commitment", True), ("stage", "first_instance"),
     ("handling_organ", "卫东区人民法院"), ("opposing_party", "张三"), ("amount_claimed", "52000"),
-    ("facts", "2026年1月过马路时被车撞伤，对方不赔偿。"), ("address", "平顶山市卫东区建设路2号"),
+    ("facts", "2026年1月过马路时被车撞伤，对方不赔偿。"), ("township", "410403001"),
+    ("address", "平顶山市卫东区建设路2号"),
 ]
 
 

@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from open12348.portal.tests.browser.fixtures import inject_axe
+
 CHROMIUM = Path(os.environ.get("PORTAL_BROWSER", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream",
                  "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
@@ -99,7 +101,7 @@ def axe_check():
         pytest.skip(f"{AXE_JS} is missing: run scripts/install-browser.sh to fetch axe-core")
 
     def check(page, *, within: str | None = None) -> list[dict]:
-        page.add_script_tag(path=str(AXE_JS))
+        inject_axe(page)  # not add_script_tag: the site's Content Security Policy refuses inline scripts
         result = page.evaluate("([tags, within]) => axe.run(within ? document.querySelector(within) : document,"
                                " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
                                [WCAG_TAGS, within])
@@ -121,7 +123,7 @@ def shot(request):
 
 
 @pytest.fixture
-def page_as(chromium, asgi_url):
+def page_as(chromium, asgi_url, csp_guard):
     """page_as(user) is a new page signed in as `user` (its session cookie injected); page_as(None) anonymous."""
     contexts = []
 
@@ -136,6 +138,7 @@ def page_as(chromium, asgi_url):
                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                                   "url": asgi_url}])
         contexts.append(context)
+        csp_guard(context)
         page = context.new_page()
         page.on("console", lambda message: message.type == "error" and print("browser console:", message.text))
         return page
