@@ -6,6 +6,7 @@ from open12348.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("open12348.ops.urls")),  # /metrics (token or allow-list) and /readyz
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("open12348.api.urls")),
     path("accounts/", include("open12348.accounts.urls")),

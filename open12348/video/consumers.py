@@ -10,26 +10,39 @@ pair); this consumer only lets people in and relays their session descriptions a
     {"type": "answer", "to": id, "sdp": ...}  to that peer: {"type": "answer", "from": id, "sdp": ...}
     {"type": "candidate", "to": id,           to that peer: {"type": "candidate", "from": id, "candidate": ...}
      "candidate": {...}}
-    {"type": "ping"} (every 20 s)             {"type": "pong"}; keeps the attendance row present
+    {"type": "ping"} (every 20 s)             {"type": "pong"}; keeps the attendance row present and the
+                                              socket in its room's group (a Redis that restarted empty
+                                              has forgotten every group)
     {"type": "leave"}                         to the others: {"type": "leave", "peer": id}; the socket closes
                                               {"type": "ended"} when the consultation is ended or cancelled
 
 Who may connect: staff of the two points (signed in), and holders of a valid invitation (signed
 in for a staff invitation, or the link's token `?t=` for a visitor). Anyone else is refused with
 close code 4403 and the refusal is audited. "from" is always set by the server.
+
+When the channel layer (Redis) is lost, every socket of the room is closed with code 4503
+(signalling unavailable) after its attendance row is closed, so nobody is left "present" as a ghost;
+the browser reconnects with backoff and, once Redis is back, joins again and gets the room's peers
+from the database.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
 REFUSED = 4403
+UNAVAILABLE = 4503  # the channel layer is down: the browser retries
+LAYER_ERRORS = (RedisError, OSError)
 RELAYED = frozenset({"offer", "answer", "candidate"})
 MAX_SDP = 30_000
 MAX_CANDIDATE = 2_000
@@ -41,6 +54,16 @@ class SignallingConsumer(AsyncJsonWebsocketConsumer):
     peer: str = ""
     joined: bool = False
     admitted: bool = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as exc:
+            logger.warning("video room %s: channel layer lost (%s); closing the socket", self.room, exc)
+            if self.admitted:
+                self.admitted = False
+                await database_sync_to_async(services.attendance_leave)(peer=self.peer)
+            await self.base_send({"type": "websocket.close", "code": UNAVAILABLE})
 
     async def connect(self) -> None:
         self.room = str(self.scope["url_route"]["kwargs"]["room"])
@@ -92,6 +115,7 @@ class SignallingConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
         elif kind == "ping":
             await database_sync_to_async(services.attendance_seen)(peer=self.peer)
+            await self.channel_layer.group_add(services.group_name(self.room), self.channel_name)
             await self.send_json({"type": "pong"})
         else:
             await self.send_json({"type": "error", "error": "unknown_message"})
