@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from open12348.core.forms import ConsoleForm
 from open12348.legalaid.eligibility.codes import AidForm, CaseCategory, Matter
+from open12348.legalaid.forms import TownshipChoiceField
 from open12348.mediation.choices import DisputeType
-from open12348.network.choices import InstitutionKind
-from open12348.network.models import Institution
+from open12348.network.choices import InstitutionKind, RegionLevel
+from open12348.network.models import Institution, Region
 
 from .choices import REFERRAL_KINDS, ConsultationChannel, TicketKind, TicketStatus
 
@@ -63,6 +64,8 @@ class VisitForm(ConsoleForm):
     aid_cause = forms.CharField(label=_("Cause"), max_length=100, required=False)
     aid_opposing_party = forms.CharField(label=_("Opposing party"), max_length=100, required=False)
     aid_facts = forms.CharField(label=_("Facts"), widget=TEXTAREA, required=False)
+    aid_residence = TownshipChoiceField(label=_("Township or street of residence"), queryset=Region.objects.none(),
+                                        required=False, empty_label=_("Not known"))
     # mediation
     want_mediation = forms.BooleanField(label=_("People's mediation"), required=False)
     mediation_committee = forms.ModelChoiceField(label=_("Mediation committee"), queryset=Institution.objects.none(),
@@ -92,8 +95,27 @@ class VisitForm(ConsoleForm):
                 condition |= Q(region__path__startswith=path)
             institutions = institutions.filter(condition)
         self.fields["aid_centre"].queryset = institutions.filter(kind=InstitutionKind.LEGAL_AID_CENTRE)
+        self._residence_choices(user, paths)
         self.fields["mediation_committee"].queryset = institutions.filter(kind=InstitutionKind.MEDIATION_COMMITTEE)
         self.fields["referral_owner"].queryset = institutions.filter(kind__in=list(REFERRAL_OWNER_KINDS.values()))
+
+    def _residence_choices(self, user, paths: list[str] | None) -> None:
+        """The townships of the county (or counties) the desk serves; the desk's own township first chosen."""
+        from django.db.models import Q
+
+        from open12348.accounts.scope import region_paths_for
+
+        townships = Region.objects.filter(level=RegionLevel.TOWNSHIP).select_related("parent").order_by("path")
+        if paths is not None:
+            condition = Q(pk__in=[])
+            for path in paths:
+                condition |= Q(path__startswith=path)
+            townships = townships.filter(condition)
+        self.fields["aid_residence"].queryset = townships
+        own = Region.objects.filter(path__in=region_paths_for(user) or [],
+                                    level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]).order_by("path").first()
+        if own is not None and not self.is_bound:
+            self.initial.setdefault("aid_residence", own.pk if own.level == RegionLevel.TOWNSHIP else own.parent_id)
 
     SECTIONS = (("want_consultation", "consultation_"), ("want_legal_aid", "aid_"),
                 ("want_mediation", "mediation_"), ("want_referral", "referral_"))
@@ -119,7 +141,7 @@ class VisitForm(ConsoleForm):
             requests.append({"kind": TicketKind.LEGAL_AID, "centre": data.get("aid_centre"), "details": {
                 "matter": data["aid_matter"], "category": data["aid_category"], "aid_form": data["aid_form"],
                 "cause": data["aid_cause"], "opposing_party": data["aid_opposing_party"], "facts": data["aid_facts"],
-                "stage": "not_started"}})
+                "stage": "not_started"}, "residence": data.get("aid_residence")})
         if data.get("want_mediation"):
             requests.append({"kind": TicketKind.MEDIATION, "committee": data.get("mediation_committee"),
                              "dispute_type": data["mediation_type"], "facts": data["mediation_facts"],
@@ -134,7 +156,7 @@ class VisitForm(ConsoleForm):
         TicketKind.CONSULTATION: {"topic": "consultation_topic", "question": "consultation_question",
                                   "answer": "consultation_answer"},
         TicketKind.LEGAL_AID: {"centre": "aid_centre", "matter": "aid_matter", "category": "aid_category",
-                               "aid_form": "aid_form", "facts": "aid_facts"},
+                               "aid_form": "aid_form", "facts": "aid_facts", "residence": "aid_residence"},
         TicketKind.MEDIATION: {"committee": "mediation_committee", "facts": "mediation_facts",
                                "dispute_type": "mediation_type", "parties": "mediation_respondent"},
     }

@@ -172,7 +172,8 @@ def _legal_aid(*, actor, visit, request: dict, person_data: dict, now, index: in
     application = application_create(actor=actor, centre=centre, channel=Channel.WINDOW, applicant=person_data,
                                      details=request.get("details") or {}, household=request.get("household"),
                                      integrity_commitment=bool(request.get("integrity_commitment")),
-                                     channel_detail=visit.desk.name[:200], received_at=now)
+                                     channel_detail=visit.desk.name[:200], received_at=now,
+                                     residence=request.get("residence"))
     ticket = _new_ticket(actor=actor, visit=visit, kind=TicketKind.LEGAL_AID, owner=centre, owner_name="",
                          summary=str((request.get("details") or {}).get("facts") or ""), day=timezone.localdate(now))
     ticket.application = application

@@ -121,9 +121,9 @@ def _error_field(exc: ApplicationError, requests: list[dict], form) -> str | Non
             field = {"owner": "referral_owner", "summary": "referral_summary"}.get(name, "")
         else:
             field = forms.VisitForm.FIELD_OF_REQUEST.get(kind, {}).get(name, "")
-    elif field in ("centre", "matter", "category", "aid_form", "facts", "stage"):
+    elif field in ("centre", "matter", "category", "aid_form", "facts", "stage", "residence"):
         field = {"centre": "aid_centre", "matter": "aid_matter", "category": "aid_category", "aid_form": "aid_form",
-                 "facts": "aid_facts"}.get(field, "")
+                 "facts": "aid_facts", "residence": "aid_residence"}.get(field, "")
     elif field in ("committee", "dispute_type", "parties"):
         field = forms.VisitForm.FIELD_OF_REQUEST[TicketKind.MEDIATION].get(field, "")
     return field if field in form.fields else None

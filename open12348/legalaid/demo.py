@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from open12348.accounts.models import User
 from open12348.core.idnumber import check_digit
-from open12348.network.choices import InstitutionKind
-from open12348.network.models import Institution, Practitioner
+from open12348.network.choices import InstitutionKind, RegionLevel
+from open12348.network.models import Institution, Practitioner, Region
 
 from . import services, services_cases
 from .models import Application, CentreProfile
@@ -111,6 +111,16 @@ def legalaid_demo_seed(*, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     now = timezone.now()
     made: list[Application] = []
+    from .province import residence_for, township_weights  # province.py imports this module's names
+
+    residences, weights = township_weights(list(Region.objects.filter(
+        parent=centre.region, level=RegionLevel.TOWNSHIP).order_by("code").values_list("pk", "code", "name")))
+    townships = Region.objects.in_bulk([pk for pk, _name in residences])
+
+    def residence(key: int) -> Region | None:
+        picked = residence_for(residences, weights, key)
+        return townships[picked[0]] if picked else None
+
     for index in range(36):
         scenario = SCENARIOS[index % len(SCENARIOS)]
         id_number, _born = _id_number(rng, region=DEMO_CENTRE_REGION, years=scenario.birth_years, sex=scenario.sex)
@@ -132,7 +142,7 @@ def legalaid_demo_seed(*, seed: int) -> dict[str, int]:
                      "amount_claimed": str(rng.randint(5, 120) * 1000) if scenario.category == "civil" else None,
                      "people_count": rng.choice((1, 1, 1, 3, 12)) if scenario.matter == "CV-05" else 1},
             household={"members": members, "monthly_income": str(scenario.income * members)},
-            **extra,
+            residence=residence(index + 1), **extra,
         ))
     for index, (matter, stage, cause, years) in enumerate(NOTIFICATIONS):
         id_number, _born = _id_number(rng, region=DEMO_CENTRE_REGION, years=years, sex="M")
@@ -141,7 +151,7 @@ def legalaid_demo_seed(*, seed: int) -> dict[str, int]:
             notice_number=f"卫公（刑）通字〔{now.year}〕{index + 31}号", received_at=now - dt.timedelta(days=index),
             applicant={"name": _name(rng), "id_number": id_number},
             details={"matter": matter, "category": "criminal", "aid_form": "criminal_defence", "stage": stage,
-                     "cause": cause},
+                     "cause": cause}, residence=residence(100 + index),
         ))
     _progress(made, users=users)
     cases = _cases(made, users=users)

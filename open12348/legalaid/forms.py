@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from open12348.accounts.scope import region_paths_for
 from open12348.core.errors import ApplicationError
-from open12348.network.choices import InstitutionKind
-from open12348.network.models import Institution
+from open12348.network.choices import InstitutionKind, RegionLevel
+from open12348.network.models import Institution, Region
 
 from .choices import (
     AidForm,
@@ -136,11 +136,28 @@ def centres_for(*, user) -> QuerySet[Institution]:
     return qs.filter(condition).order_by("region__path", "name")
 
 
+def townships_for(*, user) -> QuerySet[Region]:
+    """The townships and streets in the user's data scope, by code (the residence question's choices)."""
+    qs = Region.objects.filter(level=RegionLevel.TOWNSHIP).select_related("parent").order_by("path")
+    paths = region_paths_for(user)
+    if paths is None:
+        return qs
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return qs.filter(condition)
+
+
 def own_centre(*, user) -> Institution | None:
     """The legal aid centre the user works at, if they belong to one."""
     membership = (user.memberships.filter(is_active=True, institution__kind=InstitutionKind.LEGAL_AID_CENTRE)
                   .select_related("institution").order_by("id").first())
     return membership.institution if membership else None
+
+
+class TownshipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.parent.name} {obj.name}" if obj.parent_id else obj.name
 
 
 class CentreChoiceField(forms.ModelChoiceField):
@@ -185,6 +202,10 @@ class ApplicationForm(StyledForm):
     applicant_ethnicity = _text(_("Ethnicity"), 20)
     applicant_phone = _text(_("Phone"), 20)
     applicant_address = _text(_("Address"), 200)
+    residence = TownshipChoiceField(
+        label=_("Township or street of residence"), required=False, queryset=Region.objects.none(),
+        empty_label=_("Not known"),
+        help_text=_("Inside the centre's area; the dashboard counts the application in this township."))
     applicant_household_registration = _text(_("Household registration"), 200)
     applicant_occupation = _text(_("Occupation"), 60)
     applicant_employer = _text(_("Employer"), 100)
@@ -237,7 +258,7 @@ class ApplicationForm(StyledForm):
     SECTIONS = {
         "channel": ("channel", "channel_detail", "facility_received_at", "notifying_organ", "notice_number"),
         "applicant": ("applicant_name", "applicant_id_number", "applicant_sex", "applicant_birth_date",
-                      "applicant_ethnicity", "applicant_phone", "applicant_address",
+                      "applicant_ethnicity", "applicant_phone", "applicant_address", "residence",
                       "applicant_household_registration", "applicant_occupation", "applicant_employer",
                       "applicant_education", "applicant_health", "applicant_health_details", "applicant_groups"),
         "agent": ("agent_name", "agent_id_number", "agent_phone", "agent_relationship"),
@@ -250,8 +271,8 @@ class ApplicationForm(StyledForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = centres_for(user=user)
+        self.fields["residence"].queryset = townships_for(user=user)
         self.fields["matter"].choices = matter_choices()
-        self.fields["channel"].widget.attrs["x-model"] = "channel"  # shows the channel's own fields
         self.fields["matter_subtype"].widget.attrs["list"] = "subtype-options"
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
@@ -334,6 +355,7 @@ class ApplicationForm(StyledForm):
             "notice_number": data.get("notice_number") or "",
             "facility_received_at": data.get("facility_received_at"),
             "idempotency_key": data["idempotency_key"],
+            "residence": data.get("residence"),
         }
 
 
@@ -371,7 +393,7 @@ class NoteForm(ActionForm):
 
 class DecisionForm(ActionForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices,
-                                 widget=forms.RadioSelect(attrs={"x-model": "decision"}))
+                                 widget=forms.RadioSelect)
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("Required for a refusal: the applicant receives them in writing."))
     override_reason = forms.CharField(

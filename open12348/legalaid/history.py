@@ -29,7 +29,7 @@ from open12348.network.models import Institution, Practitioner, Region
 from .choices import CaseStatus
 from .demo import CITY_CODE, centre_profiles
 from .models import Application, Case, ClosingReport
-from .province import CHUNK, SCENARIOS, TZ, Scenario, _Centre, _Generator, _Network, _settle
+from .province import CHUNK, SCENARIOS, TZ, Scenario, _Centre, _Generator, _Network, _settle, township_weights
 
 SEED_FIGURES = {
     "cases": 6906,
@@ -56,13 +56,17 @@ def _centres(rng: random.Random) -> list[_Centre]:
                                               region__path__contains=f"/{CITY_CODE}/")
                    .select_related("region", "region__parent", "aid_profile").order_by("region__code")):
         region = centre.region
-        townships = list(Region.objects.filter(parent=region).values_list("name", flat=True)) or [region.name]
+        rows = list(Region.objects.filter(parent=region, level=RegionLevel.TOWNSHIP).order_by("code")
+                    .values_list("pk", "code", "name"))
+        townships = [name for _pk, _code, name in rows] or [region.name]
+        residences, residence_weights = township_weights(rows)
         lawyers = [(p, f, u) for p, f, u, path in firms_lawyers if path.startswith(region.path)]
         centres.append(_Centre(
             id=centre.pk, region_id=region.pk, county=region.code, county_name=region.name,
             city_name=region.parent.name, prefix=centre.aid_profile.number_prefix, townships=townships,
             weight=rng.lognormvariate(0, 0.4) * (1.4 if region.name.endswith("区") else 1.0),
             lawyers=lawyers or [(p, f, u) for p, f, u, _path in firms_lawyers],
+            residences=residences, residence_weights=residence_weights,
         ))
     return [c for c in centres if c.lawyers]
 

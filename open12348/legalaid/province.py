@@ -245,6 +245,33 @@ class _Centre:
     townships: list[str]
     weight: float
     lawyers: list[tuple[int, int, int | None]] = field(default_factory=list)  # practitioner, firm, user
+    # The county's townships (region ids, their names) and how likely each is home to an applicant
+    # (cumulative weights): the county seat's streets more than the mountain townships.
+    residences: list[tuple[int, str]] = field(default_factory=list)
+    residence_weights: list[float] = field(default_factory=list)
+
+    def residence(self, key: int) -> tuple[int, str] | None:
+        return residence_for(self.residences, self.residence_weights, key)
+
+
+def residence_for(residences: list[tuple[int, str]], weights: list[float], key: int) -> tuple[int, str] | None:
+    """The applicant's township for a record key, or None (one in twelve not recorded). Derived from the
+    key, not drawn from a generator's random stream, so the rest of the generated data is unchanged."""
+    if not residences:
+        return None
+    u = (key * 2654435761 % 4294967296) / 4294967296
+    if u < 1 / 12:
+        return None
+    u = (u - 1 / 12) * 12 / 11
+    return residences[min(bisect_right(weights, u * weights[-1]), len(residences) - 1)]
+
+
+def township_weights(townships: list[tuple[int, str, str]]) -> tuple[list[tuple[int, str]], list[float]]:
+    """(region id, name) of each township with cumulative weights: streets (街道) of the county seat
+    weigh more, each township a stable random factor of its code."""
+    weights = [random.Random(f"residence/{code}").lognormvariate(0, 0.7) * (2.0 if name.endswith("街道") else 1.0)
+               for _pk, code, name in townships]
+    return [(pk, name) for pk, _code, name in townships], list(accumulate(weights))
 
 
 @dataclass
@@ -294,9 +321,12 @@ def _network(*, seed: int) -> _Network:
     cities = {row.code: row.name for row in rows if row.level == RegionLevel.CITY}
     counties = [row for row in rows if row.level == RegionLevel.COUNTY]
     townships: dict[str, list[str]] = defaultdict(list)
+    township_rows: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for row in rows:
         if row.level == RegionLevel.TOWNSHIP:
             townships[row.parent_code].append(row.name)
+            if row.code in regions:
+                township_rows[row.parent_code].append((regions[row.code].pk, row.code, row.name))
 
     bureau = _institution(kind=InstitutionKind.JUDICIAL_BUREAU, name=f"{PROVINCE_NAME}司法厅",
                           region=regions[PROVINCE_CODE], address="郑州市金水区经三路19号")
@@ -322,6 +352,8 @@ def _network(*, seed: int) -> _Network:
             id=centre.pk, region_id=region.pk, county=county.code, county_name=county.name, city_name=city,
             prefix=profile.number_prefix, townships=townships[county.code] or [county.name],
             weight=rng.lognormvariate(0, 0.5) * (1.4 if urban else 1.0),
+            **dict(zip(("residences", "residence_weights"), township_weights(township_rows[county.code]),
+                       strict=True)),
         ))
     firms, lawyers = _firms_and_lawyers(rng=rng, centres=centres, regions=regions)
     _accounts(bureau=bureau, centres=centres)
@@ -618,7 +650,8 @@ class _Generator:
             self.case(rng, centre=centre, received=received, scenario=scenario)
 
     # -- one case and everything that hangs off it
-    def person(self, rng: random.Random, *, centre: _Centre, scenario: Scenario, at: dt.datetime) -> int:
+    def person(self, rng: random.Random, *, centre: _Centre, scenario: Scenario, at: dt.datetime,
+               township_name: str | None = None) -> int:
         recent = self.recent[centre.id]
         if recent and rng.random() < 0.12:  # someone who has had legal aid here before
             return rng.choice(recent)[0]
@@ -635,12 +668,13 @@ class _Generator:
         phone, phone_hash = rng.choice(self.pools.phones)
         pk = self.ids.take(Person)
         township = rng.choice(centre.townships)
+        township = township_name or township
         self.tables[Person].add({
             "id": pk, "created_at": at, "updated_at": at, "name": _name(rng), "sex": "M" if male else "F",
             "birth_date": born, "ethnicity": "汉族" if rng.random() < 0.98 else "回族",
             "id_number": encrypt(id_number), "id_number_hash": digest, "phone": phone, "phone_hash": phone_hash,
             "home_region_code": home,
-            "address": f"{centre.city_name}{centre.county_name}{township}{rng.choice(_ROADS)}{rng.randint(1, 300)}号",
+            "address": encrypt(f"{centre.city_name}{centre.county_name}{township}{rng.choice(_ROADS)}{rng.randint(1, 300)}号"),
             "occupation": "务工" if "migrant_worker" in scenario.groups else rng.choice(_OCCUPATIONS),
             "education": rng.choice(_EDUCATION), "health": "healthy" if rng.random() < 0.9 else "disabled",
             "groups": list(scenario.groups),
@@ -655,7 +689,9 @@ class _Generator:
         return f"{centre.prefix}〔{year}〕第{last:05d}号"
 
     def case(self, rng: random.Random, *, centre: _Centre, received: dt.datetime, scenario: Scenario) -> None:
-        applicant = self.person(rng, centre=centre, scenario=scenario, at=received)
+        residence = centre.residence(int(received.timestamp()))
+        applicant = self.person(rng, centre=centre, scenario=scenario, at=received,
+                                township_name=residence[1] if residence else None)
         notified = scenario.channel == "notification"
         number = self.number(centre, received.year)
         story = _story(rng, received=received, scenario=scenario, cutoff=self.cutoff)
@@ -672,6 +708,7 @@ class _Generator:
         self.tables[Application].add({
             "id": application_id, "created_at": received, "updated_at": granted, "number": number,
             "centre_id": centre.id, "region_id": centre.region_id, "channel": scenario.channel,
+            "residence_id": residence[0] if residence else None,
             "channel_detail": (f"{centre.county_name}{_CHANNEL_DETAIL[scenario.channel]}"
                                if scenario.channel in _CHANNEL_DETAIL else ""),
             "notifying_organ": _NOTIFYING.get(scenario.stage, "court") if notified else "",

@@ -46,6 +46,13 @@ def application_regions() -> list[Region]:
     return [r for r in counties if any(r.path.startswith(p) for p in paths)]
 
 
+def application_townships(*, counties: list[Region]) -> tuple[tuple[str, str, str], ...]:
+    """The townships and streets of the counties a citizen can choose: (county code, code, name)."""
+    codes = {county.pk: county.code for county in counties}
+    return tuple((codes[parent], code, name) for parent, code, name in Region.objects.filter(
+        parent__in=list(codes), level=RegionLevel.TOWNSHIP).order_by("code").values_list("parent", "code", "name"))
+
+
 def centre_for_region(*, region_code: str) -> Institution | None:
     """The legal aid centre for a county: the one in the county, else the nearest one above it (the city's)."""
     region = Region.objects.filter(code=region_code).first()

@@ -18,6 +18,8 @@ from rest_framework import serializers
 from open12348.core.calendar import days_remaining
 from open12348.core.masking import mask_id_number, mask_phone
 from open12348.core.serializers import ApiErrorSerializer
+from open12348.network.choices import RegionLevel
+from open12348.network.models import Region
 from open12348.network.serializers import ChoiceObjectField
 
 from .choices import (
@@ -144,8 +146,9 @@ class PrecheckFieldErrorSerializer(serializers.Serializer):
 
 class PrecheckErrorSerializer(ApiErrorSerializer):
     details = serializers.DictField(
-        child=PrecheckFieldErrorSerializer(many=True),
-        help_text="The same problems with a stable code for each, keyed by field.",
+        child=PrecheckFieldErrorSerializer(many=True), required=False,
+        help_text="The same problems with a stable code for each, keyed by field (absent when the body is not "
+        "JSON at all).",
     )
 
 
@@ -241,6 +244,12 @@ class ApplicationCreateSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
         help_text="When the centre received it, if earlier than now (a paper application registered later).",
+    )
+    residence = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), required=False,
+        allow_null=True, default=None,
+        help_text="The division code of the township or street the applicant lives in (inside the centre's area); "
+        "the dashboard counts the application there.",
     )
 
     def validate_received_at(self, value: dt.datetime | None) -> dt.datetime | None:
@@ -465,6 +474,8 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     notifying_organ = ChoiceObjectField(NotifyingOrgan.choices)
     decision = ChoiceObjectField(Decision.choices)
     decided_by = serializers.SerializerMethodField()
+    residence = serializers.CharField(source="residence.code", allow_null=True, read_only=True,
+                                      help_text="The division code of the applicant's township, if given.")
     eligibility = serializers.SerializerMethodField(
         help_text="The engine's answer when the application was registered (the pre-check's shape).")
     has_household = serializers.SerializerMethodField(help_text="Whether household income was declared.")
@@ -481,7 +492,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     class Meta(ApplicationListSerializer.Meta):
         fields = [
             *ApplicationListSerializer.Meta.fields,
-            "agent", "agent_relationship", "channel_detail", "notifying_organ", "notice_number",
+            "agent", "agent_relationship", "residence", "channel_detail", "notifying_organ", "notice_number",
             "facility_received_at", "forwarding_due_at", "aid_form", "stage", "cause", "opposing_party",
             "handling_organ", "amount_claimed", "people_count", "retrial_ordered", "other_counsel",
             "integrity_commitment", "has_household",

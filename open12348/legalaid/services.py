@@ -23,7 +23,8 @@ from open12348.core.calendar_store import legal_calendar
 from open12348.core.crypto import blind_index
 from open12348.core.errors import ApplicationError, ConflictError
 from open12348.core.idnumber import parse_id_number
-from open12348.network.choices import InstitutionKind
+from open12348.network.choices import InstitutionKind, RegionLevel
+from open12348.network.models import Region
 
 from . import workflow
 from .choices import (
@@ -167,6 +168,20 @@ def _check_centre(*, actor, centre) -> None:
                                field="centre")
 
 
+def _check_residence(*, residence: Region | None, centre) -> None:
+    """The applicant's township, if given, is a township-level division inside the centre's area: the
+    dashboard counts the application there, and anything else would put it outside the centre's figures."""
+    if residence is None:
+        return
+    if residence.level != RegionLevel.TOWNSHIP:
+        raise ApplicationError(_("Choose the township or street the applicant lives in (not a county or a village)."),
+                               code="residence_level", field="residence")
+    if not residence.path.startswith(centre.region.path):
+        raise ApplicationError(
+            _("%(township)s is outside the area of %(centre)s: choose a township the centre serves, or leave it empty.")
+            % {"township": residence.name, "centre": centre.name}, code="residence_out_of_area", field="residence")
+
+
 def _clean_details(details: dict[str, Any], *, channel: str) -> dict[str, Any]:
     data = {k: v for k, v in details.items() if k in DETAIL_FIELDS}
     for field, choices, message in (
@@ -248,6 +263,7 @@ def application_create(
     facility_received_at: dt.datetime | None = None,
     received_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
+    residence: Region | None = None,
 ) -> Application:
     """Register an application (or an Art. 25/28 notification) from any channel.
 
@@ -273,13 +289,14 @@ def application_create(
 @transaction.atomic
 def _application_create(*, actor, centre, channel, applicant, details, household, integrity_commitment, agent,
                         agent_relationship, channel_detail, notifying_organ, notice_number, facility_received_at,
-                        received_at, idempotency_key) -> Application:
+                        received_at, idempotency_key, residence) -> Application:
     if actor is not None:
         _require(actor, Capability.AID_INTAKE)
     if channel not in Channel.values:
         raise ApplicationError(_("Choose the channel the application came through."), code="channel_invalid",
                                field="channel")
     _check_centre(actor=actor, centre=centre)
+    _check_residence(residence=residence, centre=centre)
     details = _clean_details(details, channel=channel)
     household_data = _clean_household(household)
     if channel == Channel.NOTIFICATION:
@@ -308,7 +325,8 @@ def _application_create(*, actor, centre, channel, applicant, details, household
         other_counsel=details["other_counsel"],
     )
     application = Application(
-        centre=centre, region=centre.region, channel=channel, channel_detail=channel_detail.strip(),
+        centre=centre, region=centre.region, residence=residence, channel=channel,
+        channel_detail=channel_detail.strip(),
         notifying_organ=notifying_organ, notice_number=notice_number.strip(),
         facility_received_at=facility_received_at, idempotency_key=idempotency_key or None,
         applicant=person, agent=agent_person, agent_relationship=agent_relationship.strip(),

@@ -65,6 +65,7 @@ class InterviewContext:
     rulebook: RuleBook
     on: date
     regions: tuple[tuple[str, str], ...] = ()  # (county code, name), each with a legal aid centre
+    townships: tuple[tuple[str, str, str], ...] = ()  # (county code, township code, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,15 @@ def _regions(answers, ctx) -> tuple[Option, ...]:
     return tuple(Option(code, name) for code, name in ctx.regions)
 
 
+def _townships(answers, ctx) -> tuple[Option, ...]:
+    county = answers.get("region")
+    return tuple(Option(code, name) for parent, code, name in ctx.townships if parent == county)
+
+
+def _has_townships(answers, ctx) -> bool:
+    return bool(_townships(answers, ctx))
+
+
 def _problems(answers, ctx) -> tuple[Option, ...]:
     return tuple(Option(p.value, p.label) for p in PROBLEMS.get(answers.get("topic") or "", ()))
 
@@ -399,6 +409,9 @@ QUESTIONS: tuple[Question, ...] = (
              section="matter"),
     Question("facts", TEXTAREA, _("In a few sentences, what happened?"),
              _("When and where it happened, who was involved, and what you want."), section="matter"),
+    Question("township", CHOICE, _("Which township or street does the person who needs legal aid live in?"),
+             _("Leave it empty if they live elsewhere. It helps the centre see where help is needed."),
+             required=False, ask_if=_has_townships, options=_townships, section="applicant"),
     Question("address", TEXT, _("What address can letters be sent to?"), section="applicant"),
     Question("materials", UPLOAD, _("Add photos or scans of your papers"),
              _("You can take a photo with your phone. You can also bring the papers later."), required=False,
@@ -413,7 +426,8 @@ ORDER: dict[str, int] = {q.key: i for i, q in enumerate(QUESTIONS)}
 def _valid(question: Question, value: Any, answers: Mapping[str, Any], ctx: InterviewContext) -> bool:
     """Whether a stored answer still fits the question as it is asked now (its options may have changed)."""
     if question.kind in (CHOICE, REGION):
-        return value in {o.value for o in question.choices(answers, ctx)}
+        return (value in ("", None) and not question.required) or value in {
+            o.value for o in question.choices(answers, ctx)}
     if question.kind == MULTI:
         allowed = {o.value for o in question.choices(answers, ctx)}
         return isinstance(value, list) and set(value) <= allowed
@@ -643,4 +657,6 @@ def submission(answers: Mapping[str, Any], ctx: InterviewContext, *, phone: str)
         result["agent"] = {"name": answers["agent_name"].strip(), "id_number": answers["agent_id_number"],
                            "phone": phone}
         result["agent_relationship"] = RELATIONSHIP_TERMS[answers["agent_relationship"]]
+    if answers.get("township"):
+        result["residence"] = answers["township"]  # a division code: the caller turns it into the Region
     return result

@@ -38,11 +38,13 @@ from open12348.audit.services import audit_record
 from open12348.consult.services_ratings import rate_url
 from open12348.core.errors import ApplicationError
 from open12348.core.masking import mask_phone
+from open12348.core.ratelimit import RateLimited
 from open12348.legalaid import rules_store, selectors_portal
 from open12348.legalaid.choices import Channel, MaterialKind
 from open12348.legalaid.materials import clean_file_name, detect_type, material_add, read_upload, scan_upload
 from open12348.legalaid.models import Application
 from open12348.legalaid.services import application_create
+from open12348.network.models import Region
 from open12348.network.selectors import attach_region_display_names
 
 from . import documents, interview
@@ -50,6 +52,7 @@ from .choices import ConsentPurpose
 from .consent import consent_required
 from .forms_apply import QuestionForm, UploadForm
 from .identity import citizen_phone, citizen_phone_hash, citizen_required
+from .limits import citizen_ratelimit
 from .models import ApplicationDraft
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,7 @@ def _context(*, on=None) -> interview.InterviewContext:
     return interview.InterviewContext(
         rulebook=rules_store.rulebook(), on=on or timezone.localdate(),
         regions=tuple((r.code, getattr(r, "display_name", "") or r.name) for r in regions),
+        townships=selectors_portal.application_townships(counties=regions),
     )
 
 
@@ -184,6 +188,8 @@ def draft_submit(*, draft: ApplicationDraft, phone: str, ctx: interview.Intervie
             raise ApplicationError(_("There is no legal aid centre for this county or district yet. Please call "
                                      "12348."), code="no_centre", field="region")
         arguments = interview.submission(answers, ctx, phone=phone)
+        if arguments.get("residence"):
+            arguments["residence"] = Region.objects.filter(code=arguments["residence"], level="township").first()
         phone_hash = citizen_phone_hash(phone)
         for role in ("applicant", "agent"):
             person = arguments[role]
@@ -331,15 +337,22 @@ def apply(request: HttpRequest) -> HttpResponse:
 @consent_required(ConsentPurpose.SENSITIVE)
 def apply_start(request: HttpRequest) -> HttpResponse:
     phone_hash = citizen_phone_hash(citizen_phone(request))
+    status = 200
     if request.method == "POST":
         try:
+            citizen_ratelimit(request, "portal.apply_start")
             draft = draft_start(phone_hash=phone_hash)
+        except RateLimited as exc:
+            messages.error(request, exc.message)
+            status = 429
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("portal:apply")
-        return redirect(_step_url(draft, interview.QUESTIONS[0].key))
+        else:
+            return redirect(_step_url(draft, interview.QUESTIONS[0].key))
     drafts = ApplicationDraft.objects.filter(phone_hash=phone_hash, submitted_application__isnull=True)
-    return render(request, "portal/apply/begin.html", {**SECTION, "drafts": drafts.order_by("-updated_at")[:10]})
+    return render(request, "portal/apply/begin.html", {**SECTION, "drafts": drafts.order_by("-updated_at")[:10]},
+                  status=status)
 
 
 @never_cache
@@ -385,13 +398,16 @@ def _materials_step(request, draft, question, answers, ctx) -> HttpResponse:
     decision = interview.precheck(answers, ctx)
     kinds = interview.suggested_materials(answers, decision)
     form = UploadForm(kinds=kinds)
+    limited = False
     if request.method == "POST" and request.POST.get("action") == "upload":
         form = UploadForm(request.POST, request.FILES, kinds=kinds)
         if form.is_valid():
             try:
+                citizen_ratelimit(request, "portal.upload")
                 item = draft_material_add(draft=draft, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
             except ApplicationError as exc:
                 form.add_error("file" if exc.field == "file" else None, str(exc.message))
+                limited = isinstance(exc, RateLimited)
             else:
                 messages.success(request, _("Added: %(name)s") % {"name": item["name"]})
                 return redirect(_step_url(draft, question.key))
@@ -405,7 +421,7 @@ def _materials_step(request, draft, question, answers, ctx) -> HttpResponse:
         "suggested": [labels[k] for k in kinds],
         "uploads": [{**item, "kind_label": labels.get(item["kind"], item["kind"])}
                     for item in draft.answers.get(UPLOADS, [])],
-    }, status=400 if form.errors else 200)
+    }, status=429 if limited else 400 if form.errors else 200)
 
 
 @require_POST
@@ -429,9 +445,14 @@ def apply_review(request: HttpRequest, draft_id) -> HttpResponse:
         return redirect(_current_url(draft, ctx))
     answers = interview.prune(draft.answers, ctx)
     errors = []
+    status = 200
     if request.method == "POST":
         try:
+            citizen_ratelimit(request, "portal.apply_submit")
             draft_submit(draft=draft, phone=citizen_phone(request), ctx=ctx)
+        except RateLimited as exc:
+            errors.append({"message": exc.message, "url": ""})
+            status = 429
         except ApplicationError as exc:
             key = ERROR_QUESTIONS.get(exc.field or "", "")
             errors.append({"message": exc.message, "url": _step_url(draft, key) if key else ""})
@@ -444,7 +465,7 @@ def apply_review(request: HttpRequest, draft_id) -> HttpResponse:
         "explanation": interview.explain(decision, answers), "centre": centre, "errors": errors,
         "uploads": draft.answers.get(UPLOADS, []), "forms": documents.FORMS,
         "back_url": _step_url(draft, interview.previous_key(interview.REVIEW, answers, ctx)),
-    }, status=400 if errors else 200)
+    }, status=status if status != 200 else 400 if errors else 200)
 
 
 @never_cache

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from open12348.accounts.scope import restrict_to_regions
+from open12348.network.choices import RegionLevel
 from open12348.network.models import Region
 
 from .selectors import Period
@@ -33,6 +34,9 @@ class Cell:
     a: str | None = None
     b: str | None = None
     c: str | None = None
+    # Only the records counted at the region itself, not at one of its townships (a county's "no
+    # township given" line of the township breakdown).
+    exact: bool = False
 
 
 def _outcome(value: str, prefix: str = "") -> Q:
@@ -171,6 +175,74 @@ def _disputes(cell: Cell) -> QuerySet:
     return qs.order_by("-received_on", "-pk")
 
 
+def _evaluations(cell: Cell) -> QuerySet:
+    from open12348.quality.models import Evaluation
+
+    qs = Evaluation.objects.select_related("case__region").filter(_between("evaluated_on", cell.period))
+    if cell.a:
+        qs = qs.filter(method=cell.a)
+    if cell.b:
+        qs = qs.filter(case__category=cell.b)
+    return qs.order_by("-evaluated_on", "-pk")
+
+
+def _grades(cell: Cell) -> QuerySet:
+    from open12348.quality.models import CaseGrade
+
+    qs = CaseGrade.objects.select_related("case__region").filter(_during("graded_at", cell.period))
+    if cell.a:
+        qs = qs.filter(grade=cell.a)
+    if cell.b:
+        qs = qs.filter(case__category=cell.b)
+    return qs.order_by("-graded_at", "-pk")
+
+
+def _tickets(cell: Cell) -> QuerySet:
+    from open12348.quality.models import Ticket
+
+    qs = Ticket.objects.select_related("case__region").filter(_during("opened_at", cell.period))
+    if cell.a:
+        qs = qs.filter(status=cell.a)
+    if cell.b:
+        qs = qs.filter(reason=cell.b)
+    if cell.c is not None:
+        qs = qs.filter(escalated_at__isnull=cell.c != "escalated")
+    return qs.order_by("-opened_at", "-pk")
+
+
+def _exemplary(cell: Cell) -> QuerySet:
+    from open12348.quality.models import ExemplaryCase
+
+    qs = ExemplaryCase.objects.select_related("region", "case", "nomination__session").filter(
+        _between("nomination__session__held_on", cell.period))
+    if cell.a:
+        qs = qs.filter(category=cell.a)
+    return qs.order_by("-nomination__session__held_on", "-pk")
+
+
+def _visits(cell: Cell) -> QuerySet:
+    from open12348.checkup.models import Visit
+
+    qs = Visit.objects.select_related("region", "enterprise").exclude(status="planned").filter(
+        _between("visited_on", cell.period))
+    if cell.a:
+        qs = qs.filter(status=cell.a)
+    if cell.b is not None:
+        qs = qs.filter(report_issued_on__isnull=cell.b != "report")
+    if cell.c is not None:
+        qs = qs.filter(~Q(opinion="") if cell.c == "opinion" else Q(opinion=""))
+    return qs.order_by("-visited_on", "-pk")
+
+
+def _activities(cell: Cell) -> QuerySet:
+    from open12348.education.models import Activity
+
+    qs = Activity.objects.select_related("region").filter(_during("starts_at", cell.period))
+    qs = qs.filter(**{field: value for field, value in (("kind", cell.a), ("status", cell.b), ("audience", cell.c))
+                      if value})
+    return qs.order_by("-starts_at", "-pk")
+
+
 # metric -> (query, region field, label of the records)
 DRILLS = {
     "aid.applied": (_applications, "region", _("Legal aid applications")),
@@ -186,7 +258,36 @@ DRILLS = {
     "hotline.call": (_calls, "hotline__region", _("Hotline calls")),
     "hotline.callback": (_callbacks, "hotline__region", _("Callbacks")),
     "mediation.case": (_disputes, "region", _("Disputes")),
+    "quality.evaluation": (_evaluations, "case__region", _("Quality evaluations")),
+    "quality.grade": (_grades, "case__region", _("Case quality grades")),
+    "quality.ticket": (_tickets, "case__region", _("Supervision tickets")),
+    "quality.exemplary": (_exemplary, "region", _("Exemplary cases")),
+    "checkup.visit": (_visits, "region", _("Enterprise check-up visits")),
+    "education.activity": (_activities, "region", _("Outreach activities")),
 }
+
+# Legal aid records are counted at the applicant's township when it is one of their county's
+# (`sources._where`): where each drill finds that township.
+RESIDENCE_FIELDS = {
+    **dict.fromkeys(("aid.applied", "aid.matter", "aid.group", "aid.decided"), "residence"),
+    **dict.fromkeys(("aid.case", "aid.case_group", "aid.case_matter", "aid.handler", "aid.lawyer", "aid.closed"),
+                    "application__residence"),
+}
+
+
+def _counted_in(cell: Cell, region_field: str) -> Q:
+    """The records the cell's region holds: those of its subtree, as the tallies place them."""
+    region, residence = cell.region, RESIDENCE_FIELDS.get(cell.metric)
+    if residence is None:
+        return Q(**{region_field: region}) if cell.exact else Q(**{f"{region_field}__path__startswith": region.path})
+    at_township = Q(**{f"{residence}__parent": F(region_field)})
+    if region.level == RegionLevel.TOWNSHIP:
+        return Q(**{residence: region, region_field: region.parent_id}) | Q(**{region_field: region})
+    if cell.exact:  # at the region itself: no township given, or one outside the record's county
+        return Q(**{region_field: region}) & (Q(**{f"{residence}__isnull": True}) | ~at_township)
+    # A township is counted only inside its own county, so a county's (or the city's) subtree is the
+    # subtree of the records' own regions: the index on the region serves it.
+    return Q(**{f"{region_field}__path__startswith": region.path})
 
 
 def records(*, user, cell: Cell) -> QuerySet:
@@ -194,7 +295,7 @@ def records(*, user, cell: Cell) -> QuerySet:
     query, region_field, _label = DRILLS[cell.metric]
     qs = restrict_to_regions(query(cell), user=user, region_field=region_field)
     if cell.region is not None:
-        qs = qs.filter(**{f"{region_field}__path__startswith": cell.region.path})
+        qs = qs.filter(_counted_in(cell, region_field))
     return qs
 
 

@@ -64,4 +64,10 @@ DRILLS = {
     "withdrawn": {"metric": "aid.applied", "c": "withdrawn"},
     "calls": {"metric": "hotline.call", "a": "call"},
     "disputes": {"metric": "mediation.case"},
+    "checkup_visits": {"metric": "checkup.visit"},
+    "checkup_opinions": {"metric": "checkup.visit", "c": "opinion"},
+    "checkup_reports": {"metric": "checkup.visit", "b": "report"},
+    "checkup_applications": {"metric": "aid.applied", "a": "checkup"},
+    "outreach_held": {"metric": "education.activity", "b": "held"},
+    "graded": {"metric": "quality.grade"},
 }

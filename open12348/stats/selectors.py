@@ -240,6 +240,64 @@ def video_figures(*, user, period: Period, region: Region | None = None) -> dict
     }
 
 
+QUALITY_METRICS = ["quality.evaluation", "quality.grade", "quality.ticket", "quality.exemplary"]
+SINCE_EVER = dt.date(2000, 1, 1)
+
+
+def quality_figures(*, user, period: Period, region: Region | None = None, today: dt.date | None = None) -> dict:
+    """Case quality: evaluations done, grades given, exemplary cases named and supervision tickets
+    opened in the period; `tickets_open_now` counts every ticket still open, whenever it was opened."""
+    today = today or timezone.localdate()
+    cells = _Cells(tallies(user=user, metric=QUALITY_METRICS, period=period, region=region))
+    evaluations, graded = cells.sums("quality.evaluation"), cells.sums("quality.grade")
+    tickets, closed = cells.sums("quality.ticket"), cells.sums("quality.ticket", a="closed")
+    grades = cells.by("quality.grade", "a")
+    open_now = _sums(tallies(user=user, metric="quality.ticket", period=Period(SINCE_EVER, max(today, period.end)),
+                             region=region).filter(a="open"))["n"]
+    return {
+        "evaluations": evaluations["n"],
+        "evaluations_by_method": cells.by("quality.evaluation", "a"),
+        "average_evaluation_score": round(float(evaluations["amount"]) / evaluations["on_time"], 1)
+        if evaluations["on_time"] else None,
+        "graded": graded["n"],
+        "grades": grades,
+        "average_grade_score": round(float(graded["amount"]) / graded["n"], 1) if graded["n"] else None,
+        "excellent_share_pct": _share(grades.get("优秀", 0), graded["n"]),
+        "unqualified": grades.get("不合格", 0),
+        "exemplary_cases": cells.sums("quality.exemplary")["n"],
+        "tickets_opened": tickets["n"],
+        "tickets_open": cells.sums("quality.ticket", a="open")["n"],
+        "tickets_closed": closed["n"],
+        "tickets_closed_on_time_pct": _share(closed["on_time"], closed["n"]),
+        "tickets_escalated": cells.sums("quality.ticket", c="escalated")["n"],
+        "tickets_by_reason": cells.by("quality.ticket", "b"),
+        "tickets_open_now": open_now,
+    }
+
+
+def checkup_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    """Enterprise check-up visits made in the period (by the day of the visit)."""
+    cells = _Cells(tallies(user=user, metric="checkup.visit", period=period, region=region))
+    visits = cells.sums("checkup.visit")
+    return {"visits": visits["n"], "workers_interviewed": visits["people"],
+            "opinions": cells.sums("checkup.visit", c="opinion")["n"],
+            "reports": cells.sums("checkup.visit", b="report")["n"],
+            "by_status": cells.by("checkup.visit", "a")}
+
+
+def outreach_figures(*, user, period: Period, region: Region | None = None) -> dict:
+    """Legal education outreach activities starting in the period: those held, with their attendance,
+    by kind and audience; and those planned or cancelled."""
+    cells = _Cells(tallies(user=user, metric="education.activity", period=period, region=region))
+    held = cells.sums("education.activity", b="held")
+    return {"activities": held["n"], "attendance": held["people"],
+            "planned": cells.sums("education.activity", b="planned")["n"],
+            "cancelled": cells.sums("education.activity", b="cancelled")["n"],
+            "by_kind": cells.by("education.activity", "a", b="held"),
+            "attendance_by_kind": cells.by("education.activity", "a", "people", b="held"),
+            "by_audience": cells.by("education.activity", "c", b="held")}
+
+
 # The areas of the overview, each a function of (user, period, region) returning its figures.
 AREAS = {"legal_aid": legal_aid_figures, "hotline": hotline_figures, "mediation": mediation_figures,
          "video": video_figures}
@@ -262,23 +320,42 @@ def by_county(*, user, metric: str, period: Period, measure: str = "n", **cell) 
     """A metric per county-level region within the user's scope (each county's own subtree cells)."""
     counties = [r for root in scope_roots(user=user) for r in
                 Region.objects.filter(level="county", path__startswith=root.path).only("pk", "path")]
-    if not counties:
+    return _per_region(counties, metric=metric, period=period, measure=measure, **cell)
+
+
+def by_township(*, user, metric: str, period: Period, county: Region, measure: str = "n",
+                **cell) -> tuple[dict[int, int | Decimal], int | Decimal]:
+    """A metric per township of a county (within the user's scope), and what the county holds at itself:
+    legal aid records whose applicant's township is not known (sources._where)."""
+    if not scope_roots(user=user, region=county):
+        return {}, 0
+    townships = list(Region.objects.filter(parent=county, level="township").only("pk", "path"))
+    per_township = _per_region(townships, metric=metric, period=period, measure=measure, **cell)
+    whole = _sums(tallies(user=user, metric=metric, period=period, region=county).filter(**cell))[measure]
+    return per_township, whole - sum(per_township.values())
+
+
+def _per_region(regions: list[Region], *, metric: str, period: Period, measure: str = "n",
+                **cell) -> dict[int, int | Decimal]:
+    """A metric per region of a list of disjoint regions: each region's own month and year cells (which
+    hold its subtree) and the day cells of its subtree at the period's ends."""
+    if not regions:
         return {}
-    ids, by_path = [c.pk for c in counties], {c.path: c.pk for c in counties}
+    ids, by_path = [r.pk for r in regions], {r.path: r.pk for r in regions}
     below = Q(pk__in=[])
-    for county in counties:
-        below |= Q(region__path__startswith=county.path)
+    for region in regions:
+        below |= Q(region__path__startswith=region.path)
     result: dict[int, int | Decimal] = {}
     for grain, first, last in period_pieces(period):
         qs = Tally.objects.filter(metric=metric, grain=grain, day__gte=first, day__lte=last, **cell)
-        if grain != Grain.DAY:  # the county's own month and year cells hold its subtree
+        if grain != Grain.DAY:
             for row in qs.filter(region__in=ids).order_by().values("region").annotate(v=Sum(measure)):
                 result[row["region"]] = result.get(row["region"], 0) + row["v"]
             continue
         for row in (qs.filter(below).order_by().values("region__path").annotate(v=Sum(measure))):
-            county = next((pk for path, pk in by_path.items() if row["region__path"].startswith(path)), None)
-            if county is not None:
-                result[county] = result.get(county, 0) + row["v"]
+            owner = next((pk for path, pk in by_path.items() if row["region__path"].startswith(path)), None)
+            if owner is not None:
+                result[owner] = result.get(owner, 0) + row["v"]
     return result
 
 
@@ -299,13 +376,11 @@ def _in_scope(qs: QuerySet, roots: list[Region], field: str = "region") -> Query
 
 
 def network_figures(*, user, period: Period, region: Region | None = None) -> dict:
-    """The service network and the services around legal aid, within the user's scope. The network
-    and the registers of check-ups, quality grades and outreach are small (thousands of rows even in
-    a province), so they are counted directly; mediation and video come from their tallies."""
-    from open12348.checkup.selectors import checkup_figures
-    from open12348.education.models import Activity
+    """The service network and the services around legal aid, within the user's scope. The network is
+    small (thousands of rows even in a province) and counted directly, as are the distinct enterprises
+    visited (a distinct count does not add up across cells); everything else comes from tallies."""
+    from open12348.checkup.models import Visit
     from open12348.network.models import Institution, Practitioner, ServicePoint
-    from open12348.quality.models import CaseGrade
 
     roots = scope_roots(user=user, region=region)
     points = dict(_in_scope(ServicePoint.objects.all(), roots).order_by().values_list("kind")
@@ -314,13 +389,10 @@ def network_figures(*, user, period: Period, region: Region | None = None) -> di
     villages = _in_scope_regions(roots, level="village")
     served_townships = townships.filter(service_points__kind="station").distinct().count()
     served_villages = villages.filter(service_points__kind="room").distinct().count()
-    start, end = (timezone.make_aware(dt.datetime.combine(d, t)) for d, t in
-                  ((period.start, dt.time.min), (period.end + dt.timedelta(days=1), dt.time.min)))
-    grades = dict(_in_scope(CaseGrade.objects.filter(graded_at__gte=start, graded_at__lt=end), roots,
-                            field="case__region").order_by().values_list("grade").annotate(n=Count("id")))
-    held = _in_scope(Activity.objects.filter(status="held", starts_at__gte=start, starts_at__lt=end), roots)
-    outreach = held.aggregate(n=Count("id"), people=Sum("attendance"))
-    checkups = checkup_figures(user, county=region, start=period.start, end=period.end).total
+    enterprises = _in_scope(Visit.objects.exclude(status="planned").filter(
+        visited_on__gte=period.start, visited_on__lte=period.end), roots).values("enterprise").distinct().count()
+    checkup_applications = _sums(tallies(user=user, metric="aid.applied", period=period, region=region)
+                                 .filter(a="checkup"))["n"]
     return {
         "service_points": points,
         "townships": townships.count(), "townships_served": served_townships,
@@ -329,11 +401,10 @@ def network_figures(*, user, period: Period, region: Region | None = None) -> di
         "practitioners": _in_scope(Practitioner.objects.all(), roots).count(),
         "mediation": mediation_figures(user=user, period=period, region=region),
         "video": video_figures(user=user, period=period, region=region),
-        "checkups": {"enterprises": len(checkups.enterprises), "visits": checkups.visits,
-                     "workers_interviewed": checkups.workers_interviewed, "opinions": checkups.opinions,
-                     "reports": checkups.reports, "applications": checkups.applications},
-        "quality_grades": grades,
-        "outreach": {"activities": outreach["n"] or 0, "attendance": outreach["people"] or 0},
+        "checkups": {**checkup_figures(user=user, period=period, region=region), "enterprises": enterprises,
+                     "applications": checkup_applications},
+        "quality_grades": quality_figures(user=user, period=period, region=region)["grades"],
+        "outreach": outreach_figures(user=user, period=period, region=region),
     }
 
 

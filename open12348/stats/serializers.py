@@ -78,3 +78,69 @@ class OverviewSerializer(serializers.Serializer):
     hotline = HotlineFiguresSerializer()
     mediation = MediationFiguresSerializer()
     video = VideoFiguresSerializer()
+
+
+class QualityFiguresSerializer(serializers.Serializer):
+    evaluations = serializers.IntegerField(help_text="Quality evaluations done in the period (all four methods).")
+    evaluations_by_method = serializers.DictField(child=serializers.IntegerField())
+    average_evaluation_score = serializers.FloatField(allow_null=True)
+    graded = serializers.IntegerField(help_text="Cases given a quality grade in the period.")
+    grades = serializers.DictField(child=serializers.IntegerField(), help_text="Cases by grade (优秀, 良好, 合格, 不合格).")
+    average_grade_score = serializers.FloatField(allow_null=True)
+    excellent_share_pct = serializers.FloatField(allow_null=True)
+    unqualified = serializers.IntegerField()
+    exemplary_cases = serializers.IntegerField(help_text="Exemplary cases named by panels sitting in the period.")
+    tickets_opened = serializers.IntegerField(help_text="Supervision tickets opened in the period.")
+    tickets_open = serializers.IntegerField(help_text="Of those, still open.")
+    tickets_closed = serializers.IntegerField()
+    tickets_closed_on_time_pct = serializers.FloatField(allow_null=True)
+    tickets_escalated = serializers.IntegerField()
+    tickets_by_reason = serializers.DictField(child=serializers.IntegerField())
+    tickets_open_now = serializers.IntegerField(help_text="Supervision tickets open now, whenever opened.")
+
+
+class CheckupFiguresSerializer(serializers.Serializer):
+    visits = serializers.IntegerField(help_text="Enterprise check-up visits made in the period.")
+    workers_interviewed = serializers.IntegerField()
+    opinions = serializers.IntegerField()
+    reports = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class OutreachFiguresSerializer(serializers.Serializer):
+    activities = serializers.IntegerField(help_text="Outreach activities held (starting in the period).")
+    attendance = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+    attendance_by_kind = serializers.DictField(child=serializers.IntegerField())
+    by_audience = serializers.DictField(child=serializers.IntegerField())
+
+
+class QualityOverviewSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    region = serializers.CharField(allow_null=True)
+    quality = QualityFiguresSerializer()
+    checkups = CheckupFiguresSerializer()
+    outreach = OutreachFiguresSerializer()
+
+
+class TownshipQuerySerializer(PeriodQuerySerializer):
+    region = serializers.CharField(help_text="A county-level region code within your data scope (required).")
+
+
+class TownshipRowSerializer(serializers.Serializer):
+    code = serializers.CharField(allow_null=True, help_text="The township's division code; null for the county's "
+                                 "records whose applicant's township is not known.")
+    name = serializers.CharField()
+    applications = serializers.IntegerField()
+    cases = serializers.IntegerField()
+    people_aided = serializers.IntegerField()
+
+
+class TownshipFiguresSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    region = serializers.CharField()
+    townships = TownshipRowSerializer(many=True)

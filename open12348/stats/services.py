@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -156,9 +156,8 @@ def stats_sweep(*, until: dt.datetime | None = None) -> dict[str, int]:
                 continue
             until_now = until or timezone.now()
             model = spec.model()
-            ids = list(model._default_manager.filter(
-                updated_at__gte=mark.seen_until - SWEEP_OVERLAP, updated_at__lte=until_now,
-            ).values_list("pk", flat=True))
+            ids = [pk for qs in spec.changed_between(mark.seen_until - SWEEP_OVERLAP, until_now)
+                   for pk in qs.values_list("pk", flat=True)]
             # Records deleted since (legal records are kept, but a test record or a merged duplicate
             # may go): contributions whose record is no more (an anti-join on the primary key).
             ids += Contribution.objects.using(DEFAULT_DB_ALIAS).filter(source=name).filter(
@@ -232,23 +231,49 @@ def _direct(source: str) -> dict[tuple, tuple[int, int]]:
     """The records counted straight from their own table by day and region (GROUP BY), independent
     of the source's row code: (metric, day, region) -> (records, people)."""
     model = SOURCES[source].model()
+    people, only = None, Q()
     if source == "legalaid.application":
-        metric, day, region, people = "aid.applied", TruncDate("received_at"), "region_id", Sum("people_count")
+        metric, day, people = "aid.applied", TruncDate("received_at"), Sum("people_count")
+        region = _township_or("residence", "region")
     elif source == "legalaid.case":
-        metric, day, region, people = "aid.case", TruncDate(Coalesce("assigned_at", "created_at")), "region_id", None
+        metric, day = "aid.case", TruncDate(Coalesce("assigned_at", "created_at"))
+        region = _township_or("application__residence", "region")
     elif source == "hotline.workorder":
-        metric, day, region, people = "hotline.call", TruncDate("rang_at"), "hotline__region_id", None
+        metric, day, region = "hotline.call", TruncDate("rang_at"), F("hotline__region_id")
+    elif source == "hotline.callback":
+        metric, day, region = "hotline.callback", F("due_on"), F("hotline__region_id")
     elif source == "mediation.dispute":
-        metric, day, region, people = "mediation.case", F("received_on"), "region_id", None
+        metric, day, region = "mediation.case", F("received_on"), F("region_id")
     elif source == "video.session":
-        metric, region, people = "video.session", "region_id", None
+        metric, region = "video.session", F("region_id")
         day = TruncDate(Coalesce("waiting_since", "scheduled_at", "created_at"))
+    elif source == "quality.evaluation":
+        metric, day, region = "quality.evaluation", F("evaluated_on"), F("case__region_id")
+    elif source == "quality.grade":
+        metric, day, region = "quality.grade", TruncDate("graded_at"), F("case__region_id")
+    elif source == "quality.ticket":
+        metric, day, region = "quality.ticket", TruncDate("opened_at"), F("case__region_id")
+    elif source == "quality.exemplary":
+        metric, day, region = "quality.exemplary", F("nomination__session__held_on"), F("region_id")
+    elif source == "checkup.visit":
+        metric, day, region, people = "checkup.visit", F("visited_on"), F("region_id"), Sum("workers_interviewed")
+        only = ~Q(status="planned") & Q(visited_on__isnull=False)
+    elif source == "education.activity":
+        metric, day, region = "education.activity", TruncDate("starts_at"), F("region_id")
+        people = Sum(Coalesce("attendance", 0))
     else:
-        metric, day, region, people = "hotline.callback", F("due_on"), "hotline__region_id", None
-    counted = model._default_manager.order_by().annotate(d=day).values("d", region).annotate(n=Count("pk"))
+        raise KeyError(source)
+    counted = (model._default_manager.filter(only).order_by().annotate(d=day, r=region).values("d", "r")
+               .annotate(n=Count("pk")))
     if people is not None:
         counted = counted.annotate(p=people)
-    return {(metric, row["d"], row[region]): (row["n"], row.get("p")) for row in counted}
+    return {(metric, row["d"], row["r"]): (row["n"], row.get("p")) for row in counted}
+
+
+def _township_or(residence: str, region: str) -> Case:
+    """In SQL, the region the source counts a legal aid record in: the township of residence when it is a
+    township of the record's region, else the region."""
+    return Case(When(**{f"{residence}__parent": F(region)}, then=F(residence)), default=F(region))
 
 
 def stats_check(*, source: str) -> CheckResult:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("records/", views.records_view, name="records"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
     path("network/", views.network, name="network"),
+    path("quality/", views.quality, name="quality"),
 ]

@@ -25,6 +25,7 @@ from open12348.accounts.roles import Capability
 from open12348.audit.services import audit_record
 from open12348.core.jobs import enqueue
 from open12348.legalaid.eligibility.codes import Channel
+from open12348.network.models import Region
 
 from .drilldown import DRILLS as RECORD_QUERIES
 from .drilldown import Cell, label_of, records
@@ -36,9 +37,13 @@ from .selectors import (
     Period,
     breakdown,
     by_county,
+    by_township,
+    checkup_figures,
     legal_aid_figures,
     monthly,
     network_figures,
+    outreach_figures,
+    quality_figures,
     tallies,
 )
 from .tasks import sweep
@@ -227,13 +232,50 @@ def _record_row(record) -> dict:
         return {"number": record.number, "date": record.received_on, "region": record.region.name,
                 "what": f"{record.get_dispute_type_display()} · {record.committee.name}",
                 "state": record.get_status_display(), "url": reverse("mediation:detail", args=[record.pk])}
+    return _register_row(record)
+
+
+def _register_row(record) -> dict:
+    """Quality, check-up and outreach records in the same five columns."""
+    from open12348.checkup.models import Visit
+    from open12348.education.models import Activity
+    from open12348.quality.models import CaseGrade, Evaluation, ExemplaryCase, Ticket
+
+    if isinstance(record, Evaluation | CaseGrade | Ticket):
+        case = record.case
+        if isinstance(record, Evaluation):
+            date, what, state = record.evaluated_on, record.get_method_display(), record.score
+        elif isinstance(record, CaseGrade):
+            date, what, state = timezone.localdate(record.graded_at), record.get_grade_display(), record.score
+        else:
+            date, what, state = timezone.localdate(record.opened_at), record.get_reason_display(), \
+                record.get_status_display()
+        return {"number": case.number, "date": date, "region": case.region.name, "what": what,
+                "state": "" if state is None else state,
+                "url": reverse("quality:ticket", args=[record.pk]) if isinstance(record, Ticket)
+                else reverse("quality:case", args=[case.pk])}
+    if isinstance(record, ExemplaryCase):
+        return {"number": record.case.number, "date": record.nomination.session.held_on,
+                "region": record.region.name, "what": record.title,
+                "state": _("Published") if record.published_at else _("Not published"),
+                "url": reverse("quality:case", args=[record.case_id])}
+    if isinstance(record, Visit):
+        return {"number": record.report_number or f"#{record.pk}", "date": record.visited_on,
+                "region": record.region.name, "what": record.enterprise.name, "state": record.get_status_display(),
+                "url": reverse("checkup:visit", args=[record.pk])}
+    if isinstance(record, Activity):
+        return {"number": f"#{record.pk}", "date": timezone.localdate(record.starts_at), "region": record.region.name,
+                "what": f"{record.get_kind_display()} · {record.title}", "state": record.get_status_display(),
+                "url": reverse("education:activity", args=[record.pk])}
     raise TypeError(record)
 
 
 def _figure(user, cell: Cell) -> int:
     """How many records the cell counts, from the tallies, within the user's scope."""
-    qs = tallies(user=user, metric=cell.metric, period=cell.period, region=cell.region)
-    qs = qs.filter(**{name: getattr(cell, name) for name in ("a", "b", "c") if getattr(cell, name) is not None})
+    dims = {name: getattr(cell, name) for name in ("a", "b", "c") if getattr(cell, name) is not None}
+    if cell.exact and cell.region is not None:  # the region less its townships
+        return by_township(user=user, metric=cell.metric, period=cell.period, county=cell.region, **dims)[1]
+    qs = tallies(user=user, metric=cell.metric, period=cell.period, region=cell.region).filter(**dims)
     return qs.aggregate(n=Sum("n"))["n"] or 0
 
 
@@ -246,7 +288,16 @@ def _cell(request: HttpRequest) -> tuple[Cell, PeriodForm]:
     for name in ("a", "b", "c"):
         value = request.GET.get(name)
         values[name] = value[:40] if value is not None else None
-    return Cell(metric=metric, period=period, region=region, **values), form
+    exact = False
+    if region is not None and request.GET.get("township"):
+        # A township of the chosen county (which the form has already checked is within the user's scope).
+        region = Region.objects.filter(parent=region, level="township",
+                                       pk=request.GET["township"] if request.GET["township"].isdigit() else 0).first()
+        if region is None:
+            raise Http404
+    elif region is not None and request.GET.get("exact") == "1":
+        exact = True
+    return Cell(metric=metric, period=period, region=region, exact=exact, **values), form
 
 
 @require_safe
@@ -263,8 +314,15 @@ def records_view(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "stats/records.html", {
         "cell": cell, "label": label_of(cell.metric), "page_obj": page, "rows": rows, "form": form,
-        "query": query.urlencode(), "filters": _filters(cell.period, cell.region),
+        "query": query.urlencode(), "filters": _cell_filters(cell),
     })
+
+
+def _cell_filters(cell: Cell) -> list[tuple[str, str]]:
+    filters = _filters(cell.period, cell.region)
+    if cell.exact:
+        filters.append((_("Township"), _("Township not given")))
+    return filters
 
 
 def _records_xlsx(request: HttpRequest, *, cell: Cell, qs) -> HttpResponse:
@@ -273,7 +331,7 @@ def _records_xlsx(request: HttpRequest, *, cell: Cell, qs) -> HttpResponse:
     sheet.title = _("Records")[:31]
     sheet.append([label_of(cell.metric)])
     sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in _filters(cell.period, cell.region):
+    for label, value in _cell_filters(cell):
         sheet.append([label, value])
     for name in ("a", "b", "c"):
         if getattr(cell, name):
@@ -342,8 +400,138 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
                             "a", dict(Group.choices), metric="aid.case_group", dim="a", **common),
         "institutions": _labelled(handlers, "a", names, metric="aid.handler", dim="a", **common),
         "counties": [{"name": t["name"], "value": t["value"]} for t in _tiles(user=user, period=period)],
+        "townships": _townships(user=user, period=period, county=region) if region is not None else [],
     }
     return render(request, "stats/legal_aid.html", context, status=400 if form.errors else 200)
+
+
+def _townships(*, user, period: Period, county) -> list[dict]:
+    """Applications and cases by the applicant's township within a county, each number linked to its
+    records; the last line holds the county's records whose township is not known."""
+    figures = {metric: by_township(user=user, metric=metric, period=period, county=county)
+               for metric in ("aid.applied", "aid.case")}
+    people = by_township(user=user, metric="aid.case", period=period, county=county, measure="people")
+
+    def url(metric: str, **where) -> str:
+        query = {"metric": metric, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                 "region": county.pk, **where}
+        return f"{reverse('stats:records')}?{urlencode(query)}"
+
+    rows = [{"name": township.name, "applications": figures["aid.applied"][0].get(township.pk, 0),
+             "cases": figures["aid.case"][0].get(township.pk, 0), "people": people[0].get(township.pk, 0),
+             "applications_url": url("aid.applied", township=township.pk),
+             "cases_url": url("aid.case", township=township.pk)}
+            for township in Region.objects.filter(parent=county, level="township").order_by("code")]
+    rows.append({"name": _("Township not given"), "applications": figures["aid.applied"][1],
+                 "cases": figures["aid.case"][1], "people": people[1], "applications_url": url("aid.applied", exact=1),
+                 "cases_url": url("aid.case", exact=1), "unplaced": True})
+    return rows
+
+
+def _records_url(metric: str, *, period: Period, region, **cell) -> str:
+    query = {"metric": metric, "start": period.start.isoformat(), "end": period.end.isoformat(), **cell}
+    if region is not None:
+        query["region"] = region.pk
+    return f"{reverse('stats:records')}?{urlencode(query)}"
+
+
+def quality_context(*, user, period: Period, region) -> dict:
+    """The quality page's figures, each with the address of its records (the page, its Excel export)."""
+    from open12348.education.choices import ActivityKind, EducationAudience
+    from open12348.quality.choices import GRADE_ORDER, Method, TicketReason
+
+    def url(metric: str, **cell) -> str:
+        return _records_url(metric, period=period, region=region, **cell)
+
+    quality = quality_figures(user=user, period=period, region=region)
+    checkups = checkup_figures(user=user, period=period, region=region)
+    outreach = outreach_figures(user=user, period=period, region=region)
+    methods, reasons = dict(Method.choices), dict(TicketReason.choices)
+    kinds, audiences = dict(ActivityKind.choices), dict(EducationAudience.choices)
+    grades = [(str(label), quality["grades"].get(code, 0), url("quality.grade", a=code))
+              for code, label in ((g.value, g.label) for g in GRADE_ORDER)]
+    by_kind = sorted(outreach["by_kind"].items(), key=lambda kv: -kv[1])
+    return {
+        "quality": quality, "checkups": checkups, "outreach": outreach,
+        # (label, value, unit, records' address or None): the figures in the order the page and Excel show them
+        "rows": [
+            (_("Quality evaluations done"), quality["evaluations"], "count", url("quality.evaluation")),
+            (_("Average evaluation score"), quality["average_evaluation_score"], "number", None),
+            (_("Cases graded"), quality["graded"], "count", url("quality.grade")),
+            (_("Average case score"), quality["average_grade_score"], "number", None),
+            (_("Share graded excellent"), quality["excellent_share_pct"], "pct", None),
+            (_("Exemplary cases named"), quality["exemplary_cases"], "count", url("quality.exemplary")),
+            (_("Supervision tickets opened"), quality["tickets_opened"], "count", url("quality.ticket")),
+            (_("of which still open"), quality["tickets_open"], "count", url("quality.ticket", a="open")),
+            (_("of which escalated"), quality["tickets_escalated"], "count", url("quality.ticket", c="escalated")),
+            (_("Tickets closed by their deadline"), quality["tickets_closed_on_time_pct"], "pct", None),
+            (_("Supervision tickets open now (opened at any time)"), quality["tickets_open_now"], "count",
+             None),
+            (_("Enterprise check-up visits"), checkups["visits"], "count", url("checkup.visit")),
+            (_("Workers interviewed"), checkups["workers_interviewed"], "count", None),
+            (_("Legal opinions"), checkups["opinions"], "count", url("checkup.visit", c="opinion")),
+            (_("Reports issued"), checkups["reports"], "count", url("checkup.visit", b="report")),
+            (_("Outreach activities held"), outreach["activities"], "count", url("education.activity", b="held")),
+            (_("People attending"), outreach["attendance"], "count", None),
+            (_("Outreach activities planned"), outreach["planned"], "count",
+             url("education.activity", b="planned")),
+        ],
+        "grades": grades,
+        "methods": [(methods.get(code, code), n, url("quality.evaluation", a=code))
+                    for code, n in sorted(quality["evaluations_by_method"].items(), key=lambda kv: -kv[1])],
+        "reasons": [(reasons.get(code, code), n, url("quality.ticket", b=code))
+                    for code, n in sorted(quality["tickets_by_reason"].items(), key=lambda kv: -kv[1])],
+        "kinds": [(kinds.get(code, code), n, outreach["attendance_by_kind"].get(code, 0),
+                   url("education.activity", a=code, b="held")) for code, n in by_kind],
+        "audiences": [(audiences.get(code, code), n, url("education.activity", c=code, b="held"))
+                      for code, n in sorted(outreach["by_audience"].items(), key=lambda kv: -kv[1])],
+        "charts": {"grades": {"labels": [label for label, _n, _u in grades], "data": [n for _l, n, _u in grades]},
+                   "outreach": {"labels": [str(kinds.get(code, code)) for code, _n in by_kind],
+                                "data": [n for _code, n in by_kind]}},
+    }
+
+
+@require_safe
+@require_capability(Capability.DASHBOARD_VIEW)
+def quality(request: HttpRequest) -> HttpResponse:
+    """Case quality (evaluations, grades, exemplary cases, supervision tickets), enterprise check-ups and
+    legal education outreach, from the tallies; each number opens its records."""
+    _keep_current_without_beat()
+    form, period, region = _period_and_region(request)
+    context = quality_context(user=request.user, period=period, region=region)
+    if request.GET.get("format") == "xlsx" and not form.errors:
+        return _figures_xlsx(request, title=_("Quality, check-ups and outreach"), name="quality", period=period,
+                             region=region, rows=context["rows"])
+    return render(request, "stats/quality.html", {"form": form, "period": period, "region": region, **context},
+                  status=400 if form.errors else 200)
+
+
+def _figures_xlsx(request: HttpRequest, *, title: str, name: str, period: Period, region,
+                  rows: list[tuple]) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in _filters(period, region):
+        sheet.append([label, value])
+    sheet.append([_("Exported"), timezone.localtime().strftime("%Y-%m-%d %H:%M"), str(request.user)])
+    sheet.append([])
+    sheet.append([_("Figure"), _("This period")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for label, value, _unit, _url in rows:
+        sheet.append([str(label), float(value) if isinstance(value, Decimal) else value])
+    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["B"].width = 20
+    buffer = io.BytesIO()
+    book.save(buffer)
+    audit_record(actor=request.user, action="stats.export", object_type=f"stats.{name}",
+                 extra={"start": period.start.isoformat(), "end": period.end.isoformat(),
+                        "region": region.code if region is not None else ""})
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{period.start}-{period.end}.xlsx"'
+    return response
 
 
 @require_safe
@@ -359,10 +547,14 @@ def network(request: HttpRequest) -> HttpResponse:
     form, period, region = _period_and_region(request)
     figures = network_figures(user=request.user, period=period, region=region)
     kinds = dict(ServicePointKind.choices)
+    links = {key: _drill_url(key, period=period, region=region) for key in (
+        "checkup_visits", "checkup_opinions", "checkup_reports", "checkup_applications", "outreach_held",
+        "graded", "disputes")}
     return render(request, "stats/network.html", {
-        "form": form, "period": period, "region": region, "figures": figures,
+        "form": form, "period": period, "region": region, "figures": figures, "links": links,
         "points": [(kinds[k], figures["service_points"].get(k, 0)) for k in ServicePointKind.values],
-        "grades": [(g, figures["quality_grades"].get(g, 0)) for g in GRADE_ORDER],
+        "grades": [(g, figures["quality_grades"].get(g, 0),
+                    _records_url("quality.grade", period=period, region=region, a=g)) for g in GRADE_ORDER],
         "disputes": sorted(((dict(DisputeType.choices).get(k, k), n) for k, n in
                             figures["mediation"]["by_type"].items()), key=lambda kv: -kv[1]),
     }, status=400 if form.errors else 200)

@@ -238,3 +238,20 @@ def test_feedback_deadline_reminds_the_desk_staff(desk_world):
     deadlines = list(frontdesk_deadlines(today=ticket.feedback_due))
     assert [d.key for d in deadlines] == [f"frontdesk.ticket:{ticket.pk}:feedback"]
     assert [u.username for u in deadlines[0].recipients] == ["wd_window_staff"]
+
+
+def test_the_legal_aid_request_carries_the_applicants_township_the_stations_own_by_default(desk_world):
+    from open12348.frontdesk.forms import VisitForm
+
+    township = desk_world["regions"]["weidong_township"]
+    assert VisitForm(user=desk_world["station"]).initial["aid_residence"] == township.pk  # 东安路司法所's township
+    assert "aid_residence" not in VisitForm(user=desk_world["window_staff"]).initial  # a county centre: no default
+    requests = two_requests(desk_world)[:1]
+    visit = services.visit_register(actor=desk_world["window_staff"], desk=desk_world["centre"], person=VISITOR,
+                                    requests=[{**requests[0], "residence": township}])
+    assert visit.tickets.get().application.residence == township
+    before = Application.objects.count()
+    with pytest.raises(ApplicationError) as refused:  # 新华区's township is outside 卫东区's centre
+        services.visit_register(actor=desk_world["window_staff"], desk=desk_world["centre"], person=VISITOR,
+                                requests=[{**requests[0], "residence": desk_world["regions"]["xinhua_township"]}])
+    assert refused.value.field == "residence" and Application.objects.count() == before

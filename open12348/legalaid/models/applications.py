@@ -33,11 +33,12 @@ class Person(TimeStampedModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     home_region_code = models.CharField(_("home region code"), max_length=12, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    # A private person's home address: encrypted at rest like the numbers (max_length bounds the forms).
+    address = EncryptedTextField(_("address"), max_length=200, blank=True)
     household_registration = models.CharField(_("household registration"), max_length=200, blank=True)
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     employer = models.CharField(_("employer"), max_length=100, blank=True)
@@ -103,6 +104,12 @@ class Application(TimeStampedModel):
     region = models.ForeignKey(
         "network.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="applications",
         help_text=_("The centre's region: who may see the application."),
+    )
+    residence = models.ForeignKey(
+        "network.Region", verbose_name=_("township of residence"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="resident_applications",
+        help_text=_("The township or street the applicant lives in, inside the centre's area (for the figures by "
+                    "township)."),
     )
     channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
     channel_detail = models.CharField(_("received through"), max_length=200, blank=True,

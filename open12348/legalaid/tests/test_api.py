@@ -486,3 +486,18 @@ def test_the_schema_documents_the_legal_aid_api(client):
     assert len(examples) >= 2
     person = json.dumps(schema["components"]["schemas"]["MaskedPerson"])
     assert "id_number_masked" in person and '"id_number"' not in person and '"phone"' not in person
+
+
+def test_the_applicants_township_is_taken_by_its_code_and_checked(as_user, setup):
+    from open12348.legalaid.models import Application
+
+    client = as_user("window_staff")
+    made = create(client, body(setup, residence="410403001"))
+    assert made.status_code == 201 and made.json()["residence"] == "410403001"
+    assert Application.objects.get(pk=made.json()["id"]).residence == setup["regions"]["weidong_township"]
+    before = Application.objects.count()
+    for code in ("410402001", "410403001001", "999999999"):  # another county's, a village, no such division
+        refused = create(client, body(setup, residence=code))
+        assert refused.status_code == 400 and "residence" in refused.json()["fields"], code
+    assert Application.objects.count() == before
+    assert create(client, body(setup)).json()["residence"] is None  # optional

@@ -336,3 +336,34 @@ def test_going_back_and_changing_an_answer_still_leads_to_the_review(data):
     assert iv.next_question(answers, CTX) is None
     # No stale answer survived the change: every answer kept belongs to a question the finished path asks.
     assert {k for k in answers if k in iv.QUESTION_BY_KEY} == {q.key for q in iv.path(answers, CTX)}
+
+
+# --- the applicant's township (for the dashboard's figures by township) ---------------------
+
+TOWNS = iv.InterviewContext(rulebook=default_rulebook(), on=ON, regions=CTX.regions, townships=(
+    ("410403", "410403001", "东安路街道"), ("410403", "410403002", "五一路街道"), ("410402", "410402001", "中兴路街道")))
+
+
+def walk_in(ctx: iv.InterviewContext, script: dict) -> tuple[dict, list[str]]:
+    answers, asked = {}, []
+    for _step in range(len(iv.QUESTIONS) + 1):
+        question = iv.next_question(answers, ctx)
+        if question is None:
+            return answers, asked
+        asked.append(question.key)
+        answers = iv.record(answers, question.key, script.get(question.key, ""), ctx)
+    raise AssertionError(f"the interview did not end: {asked}")
+
+
+def test_the_township_is_asked_among_the_chosen_countys_and_may_be_left_empty():
+    question = iv.QUESTION_BY_KEY["township"]
+    assert [o.value for o in question.choices({"region": "410403"}, TOWNS)] == ["410403001", "410403002"]
+    answers, asked = walk_in(TOWNS, wage_claim(township="410403002"))
+    assert "township" in asked and iv.submission(answers, TOWNS, phone="13803751234")["residence"] == "410403002"
+    answers, asked = walk_in(TOWNS, wage_claim())  # left empty: answered, and nothing sent
+    assert "township" in asked and "residence" not in iv.submission(answers, TOWNS, phone="13803751234")
+    # A township of another county is not an answer to this question: it is asked again.
+    answers = iv.record(walk_in(TOWNS, wage_claim())[0], "township", "410402001", TOWNS)
+    assert iv.next_question(answers, TOWNS).key == "township"
+    # Without townships for the county (CTX has none) the question is not asked at all.
+    assert "township" not in walk(wage_claim())[1]

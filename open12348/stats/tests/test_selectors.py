@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from open12348.stats.selectors import Period, period_pieces
@@ -32,7 +32,7 @@ def covered(pieces) -> list[dt.date]:
     return days
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])  # the machine may be busy
 @given(a=DAYS, b=DAYS)
 def test_the_pieces_cover_each_day_of_the_period_once(a, b):
     start, end = min(a, b), max(a, b)
