@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "channels",
     "open12348.core",
     "open12348.audit",
@@ -50,12 +52,16 @@ INSTALLED_APPS = [
     "open12348.video",
     "open12348.education",
     "open12348.stats",
+    "open12348.ops",
     "open12348.api",
     "open12348.web",
 ]
 
 MIDDLEWARE = [
+    "open12348.ops.metrics.MetricsMiddleware",  # first, so that its time covers every other middleware
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "open12348.core.headers.SecurityHeadersMiddleware",
     "open12348.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,7 +141,37 @@ SECURITY_LOGIN_MAX_FAILURES = env.int("SECURITY_LOGIN_MAX_FAILURES", default=5)
 SECURITY_LOCKOUT_MINUTES = env.int("SECURITY_LOCKOUT_MINUTES", default=30)
 SECURITY_IDLE_TIMEOUT_MINUTES = env.int("SECURITY_IDLE_TIMEOUT_MINUTES", default=30)
 SECURITY_PASSWORD_MAX_AGE_DAYS = env.int("SECURITY_PASSWORD_MAX_AGE_DAYS", default=90)
+# Two-step staff sign-in (accounts/second_factor.py): password, then a TOTP code or a recovery code.
+SECURITY_SECOND_FACTOR_REQUIRED = env.bool("SECURITY_SECOND_FACTOR_REQUIRED", default=True)
+SECURITY_SECOND_FACTOR_ISSUER = env("SECURITY_SECOND_FACTOR_ISSUER", default="Open12348")
+SECURITY_SECOND_FACTOR_PENDING_SECONDS = env.int("SECURITY_SECOND_FACTOR_PENDING_SECONDS", default=300)
+SECURITY_RECOVERY_CODE_COUNT = env.int("SECURITY_RECOVERY_CODE_COUNT", default=10)
+# Sign-in attempts (password and code steps) allowed per client address and per account name,
+# as "count/period" (s, m, h; "20/5m" = 20 per 5 minutes), counted in the default cache.
+SECURITY_SIGNIN_RATE_PER_IP = env("SECURITY_SIGNIN_RATE_PER_IP", default="20/5m")
+SECURITY_SIGNIN_RATE_PER_ACCOUNT = env("SECURITY_SIGNIN_RATE_PER_ACCOUNT", default="10/5m")
 TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=False)
+# Rate limits of public forms (open12348/core/ratelimit.py): scope -> {"ip": rate(s), "account": rate(s)},
+# a rate being "COUNT/UNIT" (s, m, h, d). "account" is the proved phone of a citizen. A township's
+# shared connection serves many people, hence the larger per-address numbers. RATE_LIMITS in the
+# environment (JSON) replaces single scopes. The SMS code's own limits are PORTAL_SMS_* (portal/services.py).
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    # Typing the code from the text message (each code also dies after 5 wrong tries).
+    "portal.sms_verify": {"ip": "60/h", "account": "30/h"},
+    # Asking a lawyer, and the follow-up questions on one's own question.
+    "portal.ask": {"ip": "30/h", "account": ["5/h", "20/d"]},
+    "portal.follow_up": {"ip": "60/h", "account": "20/h"},
+    # Looking a question up by its tracking code.
+    "portal.question_find": {"ip": "60/h", "account": "20/h"},
+    # Starting and sending a legal aid application, and adding its papers.
+    "portal.apply_start": {"ip": "30/h", "account": "10/h"},
+    "portal.apply_submit": {"ip": "30/h", "account": ["5/h", "10/d"]},
+    "portal.upload": {"ip": "120/h", "account": "60/h"},
+    # Rating a consultation, a case or an application.
+    "portal.rate": {"ip": "60/h", "account": "20/h"},
+    **env.json("RATE_LIMITS", default={}),
+}
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -145,11 +181,48 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4, docs/security.md "Security headers"): scripts, styles and
+# everything else from this site only. No template has an inline script, on*= handler, <style> or
+# style="..." attribute (core/tests/test_templates_csp.py keeps it so); a script that must be inline
+# takes the request's nonce (<script nonce="{{ request.csp_nonce }}">). 'self' also covers the
+# same-origin ws:/wss: of the video call's signalling; camera and microphone streams need no source.
+# data: images are Bootstrap's form icons (SVG in its stylesheet).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF, *env.list("CSP_CONNECT_SRC_EXTRA", default=[])],
+        "media-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Prefix -> directives added to the policy for those paths (open12348.core.headers). The Django
+# admin's own templates put a <style> element on some pages; the admin is staff-only and its scripts
+# stay restricted. The API docs page relaxes itself with @csp_update (open12348/api/urls.py).
+CSP_PATH_UPDATES = {"/admin/": {"style-src": [UNSAFE_INLINE]}}
+# Browser features pages may use: the video consultation needs camera and microphone (this site
+# only); nothing needs location, payment or USB.
+PERMISSIONS_POLICY = {
+    "camera": ["self"], "microphone": ["self"], "display-capture": [], "geolocation": [], "payment": [],
+    "usb": [], "serial": [], "bluetooth": [], "midi": [], "accelerometer": [], "gyroscope": [],
+    "magnetometer": [],
+}
 
 # Personal data at rest: Fernet keys (first encrypts, all decrypt, for rotation) and the key of
 # the keyed hash used for exact lookups. Both come from the environment, never the database.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[INSECURE_FIELD_KEY])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default=INSECURE_BLIND_INDEX_KEY)
+# Only while re-keying the blind indexes: the key being retired, read by `rotate_encryption_keys`
+# (docs/security.md, "Key rotation"). Empty the rest of the time.
+BLIND_INDEX_PREVIOUS_KEY = env("BLIND_INDEX_PREVIOUS_KEY", default="")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -177,7 +250,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "open12348.api.schema.ProjectAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "open12348.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -190,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "open12348.api.schema.idempotency_answers",  # 409/422 and Idempotent-Replayed wherever the header is
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -218,6 +295,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+# API writes sent with an Idempotency-Key (open12348/core/idempotency.py): how long a key and its
+# answer are kept, and after how many seconds a claim whose request never finished (a killed worker)
+# may be taken over by a retry.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+IDEMPOTENCY_ABANDONED_SECONDS = env.int("IDEMPOTENCY_ABANDONED_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "legalaid-sweep-supplements": {"task": "legalaid.sweep_supplements", "schedule": 60 * 60},
     # Reminders in office hours, so that "due today" does not arrive by SMS at midnight.
@@ -235,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
     # The dashboard's summary tables: kept current every minute, proved (and repaired) every night.
     "stats-sweep": {"task": "stats.sweep", "schedule": 60},
     "stats-check": {"task": "stats.check_and_rebuild", "schedule": crontab(minute=0, hour=2)},
+    # The audit log's hash chain, checked every night; a break alerts the security administrators.
+    "audit-check-chain": {"task": "audit.check_chain", "schedule": crontab(minute=40, hour=1)},
+    # Idempotency keys of API writes are kept IDEMPOTENCY_TTL_HOURS; older ones are deleted hourly.
+    "core-purge-idempotency-records": {"task": "core.purge_idempotency_records", "schedule": 60 * 60},
 }
 
 # Remote video consultation (open12348/video, docs/video.md): STUN/TURN servers as the browser's
@@ -243,6 +329,15 @@ VIDEO_ICE_SERVERS = env.json("VIDEO_ICE_SERVERS", default=[])
 VIDEO_INVITATION_HOURS = env.int("VIDEO_INVITATION_HOURS", default=4)
 VIDEO_MAX_PARTICIPANTS = env.int("VIDEO_MAX_PARTICIPANTS", default=4)
 VIDEO_RECORDING_ENABLED = env.bool("VIDEO_RECORDING_ENABLED", default=False)
+
+# Operations (open12348/ops, docs/deployment.md). /metrics answers a scraper holding the bearer
+# token or coming from an allowed address (IPs or CIDR networks); with neither set it is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Celery queues whose length /metrics reports (one broker round trip per scrape); empty to skip.
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+# How long /readyz waits for each of the cache, channel layer and broker before calling it down.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
 
 CHANNEL_LAYERS = {
     "default": {
@@ -261,3 +356,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Uploads are scanned before they are stored (legalaid/materials.py `scan_upload`). A site running
+# ClamAV's daemon sets CLAMD_ADDRESS ("host:port" or a Unix socket path); MATERIAL_SCANNER may name
+# any other callable(bytes). Without either, files are checked by type, size and archive limits only.
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=30.0)
+MATERIAL_SCANNER = env("MATERIAL_SCANNER", default="open12348.legalaid.antivirus.clamd_scan" if CLAMD_ADDRESS else "")

@@ -35,6 +35,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+        # A Redis host that silently drops packets must cost a request seconds, not minutes:
+        # rate limits and sessions then fail fast and /readyz reports the cache as down.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 
