@@ -137,22 +137,24 @@ class CitizenApplicant(PortalClient):
 
     @task(1)
     def apply(self):
+        """Start a draft (which redirects straight to the first question), then answer each question on
+        its own page as a person would (look at it, post the answer, follow the redirect) until the
+        review page, and send it."""
         response = self.post_form("/portal/apply/start/", {})
         location = response.headers.get("Location", "")
-        if not location:
+        match = re.search(r"/apply/([^/]+)/", location)
+        if not match:
             return
-        draft = location.rstrip("/").rsplit("/", 1)[-1] if "/apply/" in location else ""
-        response = self.client.get(location, allow_redirects=False, name="/portal/apply/[draft]/")
+        draft = match.group(1)
         answers = self.answers()
         for _step in range(40):
-            location = response.headers.get("Location", "")
             if not location or location.endswith("/review/"):
                 break
+            self.client.get(location, name="/portal/apply/[draft]/q/[key]/ (view)")
             key = location.rstrip("/").rsplit("/", 1)[-1]
             data = {"answer": answers.get(key, "")} if key != "materials" else {"action": "continue"}
             response = self.post_form(location, data, name="/portal/apply/[draft]/q/[key]/")
-        else:
-            return
+            location = response.headers.get("Location", "")
         if not location.endswith("/review/"):
             return
         self.client.get(location, name="/portal/apply/[draft]/review/")

@@ -16,7 +16,8 @@ from open12348.legalaid.tests.factories import MAN, centre_setup, wage_claim
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+SCRIPT = '<script>alert("x")</script>'
+IMG = "<img src=x onerror=alert(1)>"
 
 
 def signed_in(user) -> Client:
@@ -28,8 +29,8 @@ def signed_in(user) -> Client:
 def test_what_a_person_typed_is_escaped_on_the_staff_pages():
     world = centre_setup()
     claim = wage_claim()
-    claim["applicant"]["name"] = "康" + SCRIPT
-    claim["details"]["opposing_party"] = "公司" + SCRIPT
+    claim["applicant"]["name"] = "康" + SCRIPT  # names hold 50 characters
+    claim["details"]["opposing_party"] = "公司" + IMG + SCRIPT
     application = services.application_create(actor=world["window_staff"], centre=world["centre"], channel="window",
                                               **claim)
 
@@ -37,6 +38,8 @@ def test_what_a_person_typed_is_escaped_on_the_staff_pages():
         page = signed_in(world["reviewer"]).get(url).content.decode()
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
         assert SCRIPT not in page and "<img src=x" not in page
+    page = signed_in(world["reviewer"]).get(reverse("legalaid:detail", args=[application.pk])).content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_an_intake_and_its_review_leave_no_full_id_number_or_phone_in_the_logs(caplog):
