@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from open12348.accounts.permissions import HasCapability, user_can
 from open12348.accounts.roles import Capability
+from open12348.api.errors import flatten_errors
 from open12348.api.pagination import TwoStepPagination
 from open12348.core.idempotency import idempotent
 from open12348.core.serializers import ApiErrorSerializer
@@ -216,29 +217,10 @@ class EligibilityCheckApi(APIView):
 # --- staff API: helpers ----------------------------------------------------------------------------
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Nested serializer errors as the services name fields: {"applicant.id_number": [...]}."""
-    if isinstance(detail, dict):
-        out: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            name = prefix if key == "non_field_errors" and prefix else f"{prefix}.{key}" if prefix else str(key)
-            for field, messages in _flatten(value, name).items():
-                out.setdefault(field, []).extend(messages)
-        return out
-    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
-        out = {}
-        for index, item in enumerate(detail):
-            if item:
-                out.update(_flatten(item, f"{prefix}.{index}"))
-        return out
-    messages = detail if isinstance(detail, list) else [detail]
-    return {prefix or "non_field_errors": [str(m) for m in messages]}
-
-
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
-        raise ValidationError(_flatten(serializer.errors))
+        raise ValidationError(flatten_errors(serializer.errors))
     return serializer.validated_data
 
 
