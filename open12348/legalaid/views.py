@@ -39,7 +39,7 @@ from open12348.core.pagination import paginate_in_two_steps
 
 from . import rules_store, selectors, services, workflow
 from .access import access_application, access_objection
-from .choices import ApplicationStatus, Channel, Decision, ObjectionStatus
+from .choices import ApplicationStatus, Decision, ObjectionStatus
 from .eligibility import (
     Applicant,
     EconomicReview,
@@ -247,13 +247,8 @@ def _eligibility_preview(request: HttpRequest, form: ApplicationForm) -> HttpRes
     if _is_htmx(request):
         return render(request, "legalaid/_eligibility_answer.html", context)
     return render(request, "legalaid/application_form.html", {
-        **context, "form": form, "hide_errors": True, **_form_context(form),
+        **context, "form": form, "hide_errors": True,
     })
-
-
-def _form_context(form: ApplicationForm) -> dict[str, Any]:
-    channel = form["channel"].value()
-    return {"channel_value": channel if channel in Channel.values else ""}
 
 
 def _register(request: HttpRequest, form: ApplicationForm) -> Application | None:
@@ -282,7 +277,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
                 return redirect("legalaid:detail", pk=application.pk)
     else:
         form = ApplicationForm(user=request.user)
-    return render(request, "legalaid/application_form.html", {"form": form, **_form_context(form)})
+    return render(request, "legalaid/application_form.html", {"form": form})
 
 
 # --- actions on an application -------------------------------------------------------------
